@@ -1,0 +1,59 @@
+import { fileURLToPath } from 'node:url';
+import { HttpStatus, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module.js';
+import { AppConfig } from './config/app-config.js';
+import type { EnvSource } from './config/config.module.js';
+import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
+import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
+
+export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+/** body-parser failures (413, malformed JSON) in the NestJS error body, not Express's HTML page. */
+function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+  const message = status === 413 ? 'request body exceeds MAX_PAYLOAD_BYTES' : 'malformed JSON body';
+  const phrase = status === HttpStatus.PAYLOAD_TOO_LARGE ? 'Payload Too Large' : 'Bad Request';
+  res.status(status).json({ statusCode: status, message, error: phrase });
+}
+
+/**
+ * Builds the whole application, exactly as `main.ts` runs it and as the e2e tests start it:
+ * body limits, validation, OpenAPI, the demo page and the Socket.IO adapter.
+ */
+export async function createApp(env: EnvSource = process.env): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
+
+  app.useBodyParser('json', { limit: config.maxPayloadBytes, strict: false });
+  app.use(bodyParserErrors);
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+  if (config.corsOrigins) app.enableCors({ origin: [...config.corsOrigins] });
+  app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Switchboard')
+      .setDescription('REST API of the Switchboard real-time gateway. Socket.IO commands and events: /docs/asyncapi.yaml')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+
+  const backend = app.get<RealtimeBackend>(REALTIME_BACKEND);
+  app.useWebSocketAdapter(new SwitchboardIoAdapter(app, backend.socketAdapter));
+  return app;
+}

@@ -1,0 +1,45 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { ChatModule } from './chat/chat.module.js';
+import { AppConfig } from './config/app-config.js';
+import { AppConfigModule, type EnvSource } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { PublishModule } from './publish/publish.module.js';
+import { GatewayErrorHttpFilter } from './realtime/errors/gateway-error.http-filter.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvSource = process.env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        LoggerModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            pinoHttp: {
+              level: config.logLevel,
+              base: { instance: config.instanceId },
+              redact: ['req.headers.authorization', 'req.headers.cookie'],
+              customLogLevel: (_req, res, error) =>
+                error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+            },
+          }),
+        }),
+        MetricsModule,
+        AuthModule,
+        RealtimeModule,
+        ChatModule,
+        NotificationsModule,
+        PublishModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { AppConfig } from '../config/app-config.js';
+import { isValidNamePart } from '../realtime/channels/channel-name.js';
+import type { Principal } from './principal.js';
+
+/** Why a token was refused; `reason` is safe to log and to send to the client. */
+export class TokenError extends Error {
+  override readonly name = 'TokenError';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/**
+ * The one place a token becomes a {@link Principal}: shared by the Socket.IO handshake,
+ * `auth.refresh` and the passport strategy of the REST API.
+ */
+@Injectable()
+export class TokenVerifier {
+  constructor(private readonly config: AppConfig) {}
+
+  /** Options for `jsonwebtoken.verify`, also handed to passport-jwt. */
+  get verifyOptions(): jwt.VerifyOptions & { algorithms: jwt.Algorithm[] } {
+    const { issuer, audience } = this.config.jwt;
+    return { algorithms: ['HS256'], ...(issuer && { issuer }), ...(audience && { audience }) };
+  }
+
+  get secret(): string {
+    return this.config.jwt.secret;
+  }
+
+  verify(token: unknown): Principal {
+    if (typeof token !== 'string' || token.length === 0) throw new TokenError('missing token');
+    let claims: unknown;
+    try {
+      claims = jwt.verify(token, this.secret, this.verifyOptions);
+    } catch (error) {
+      throw new TokenError(describeJwtError(error));
+    }
+    return this.toPrincipal(claims);
+  }
+
+  /** Checks the claims of a token whose signature is already verified. */
+  toPrincipal(claims: unknown): Principal {
+    if (typeof claims !== 'object' || claims === null) throw new TokenError('malformed claims');
+    const { sub, name, roles, channels, exp } = claims as Record<string, unknown>;
+    if (typeof sub !== 'string' || !isValidNamePart(sub)) throw new TokenError('invalid sub claim');
+    if (name !== undefined && typeof name !== 'string') throw new TokenError('invalid name claim');
+    if (roles !== undefined && !isStringArray(roles)) throw new TokenError('invalid roles claim');
+    if (channels !== undefined && !isStringArray(channels)) throw new TokenError('invalid channels claim');
+    if (exp !== undefined && typeof exp !== 'number') throw new TokenError('invalid exp claim');
+    return { sub, name, roles: roles ?? [], channels: channels ?? [], exp };
+  }
+
+  sign(claims: Omit<Principal, 'exp' | 'roles' | 'channels'> & Partial<Principal>, expiresInSeconds: number): string {
+    const { issuer, audience } = this.config.jwt;
+    return jwt.sign({ ...claims }, this.secret, {
+      algorithm: 'HS256',
+      expiresIn: expiresInSeconds,
+      ...(issuer && { issuer }),
+      ...(audience && { audience }),
+    });
+  }
+}
+
+function describeJwtError(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'token expired';
+  if (error instanceof jwt.NotBeforeError) return 'token not active yet';
+  if (error instanceof jwt.JsonWebTokenError) return error.message;
+  return 'invalid token';
+}

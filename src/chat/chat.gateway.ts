@@ -1,0 +1,35 @@
+import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { presenceUser } from '../realtime/presence/presence.service.js';
+import { channelRoom } from '../realtime/channels/channel-room.js';
+import { ActsOnChannel, type ChannelSelector } from '../realtime/commands/channel.guard.js';
+import { Payload } from '../realtime/commands/command-payload.pipe.js';
+import { GatewayCommands } from '../realtime/commands/gateway-commands.decorator.js';
+import { type Ack, type GatewaySocket, ok } from '../realtime/realtime.events.js';
+import { ChatChannelPolicy } from './chat-channel.policy.js';
+import { ChatService } from './chat.service.js';
+import { ChatSendDto, ChatTypingDto } from './dto/chat.dto.js';
+
+const roomChannel: ChannelSelector = ({ room }) =>
+  typeof room === 'string' ? ChatChannelPolicy.channelOf(room) : undefined;
+
+/** Chat commands; the permission to use a room is the permission to subscribe to it. */
+@WebSocketGateway()
+@GatewayCommands()
+export class ChatGateway {
+  constructor(private readonly chat: ChatService) {}
+
+  @SubscribeMessage('chat.send')
+  @ActsOnChannel(roomChannel)
+  async send(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChatSendDto): Promise<Ack<{ id: string; offset: number }>> {
+    return ok(await this.chat.send(socket.data.principal, dto.room, dto.text, dto.clientId));
+  }
+
+  @SubscribeMessage('chat.typing')
+  @ActsOnChannel(roomChannel)
+  typing(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChatTypingDto): Ack<Record<string, never>> {
+    const channel = ChatChannelPolicy.channelOf(dto.room);
+    const data = presenceUser(socket.data.principal);
+    socket.to(channelRoom(channel)).emit('chat.typing', { channel, event: 'chat.typing', data, ts: Date.now() });
+    return ok({});
+  }
+}

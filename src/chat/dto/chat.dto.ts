@@ -1,0 +1,37 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+
+const ROOM = /^[A-Za-z0-9_.@=|-]{1,128}$/;
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class ChatTypingDto {
+  @IsString()
+  @Matches(ROOM, { message: 'room must match ^[A-Za-z0-9_.@=|-]{1,128}$' })
+  room!: string;
+}
+
+export class ChatSendDto extends ChatTypingDto {
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000, { message: 'text must be 1 to 4000 characters after trimming' })
+  text!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  clientId?: string;
+}
+
+export class SystemMessageDto {
+  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'Maintenance at 18:00 UTC' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 4000, { message: 'text must be 1 to 4000 characters after trimming' })
+  text!: string;
+}
+
+export class ChatMessageCreatedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() offset!: number;
+}

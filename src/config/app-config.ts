@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { EnvDto } from './env.dto.js';
+
+export type RedisTopology =
+  | { kind: 'none' }
+  | { kind: 'single'; url: string }
+  | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+
+/**
+ * The typed view of the validated environment: the only place that knows variable names.
+ * Derived values (the development secret, the instance id) are computed once here so every
+ * consumer (REST strategy, socket handshake, sample token) sees the same value.
+ */
+@Injectable()
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly production: boolean;
+  readonly jwt: { secret: string; generated: boolean; issuer?: string; audience?: string };
+  readonly redis: RedisTopology;
+  readonly keyPrefix: string;
+  readonly instanceId: string;
+  /** `undefined` means every origin is accepted. */
+  readonly corsOrigins?: readonly string[];
+  readonly historySize: number;
+  readonly historyTtlSeconds: number;
+  readonly maxPayloadBytes: number;
+  readonly rateLimit: { perSecond: number; burst: number };
+  readonly maxSubscriptions: number;
+  readonly maxConnectionsPerUser: number;
+  readonly shutdownDrainMs: number;
+  readonly logLevel: EnvDto['LOG_LEVEL'];
+
+  constructor(config: ConfigService<EnvDto, true>) {
+    const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
+    this.port = get('PORT');
+    this.host = get('HOST');
+    this.production = get('NODE_ENV') === 'production';
+    const secret = get('JWT_SECRET');
+    this.jwt = {
+      secret: secret ?? randomBytes(32).toString('base64url'),
+      generated: secret === undefined,
+      issuer: get('JWT_ISSUER'),
+      audience: get('JWT_AUDIENCE'),
+    };
+    const url = get('REDIS_URL');
+    const nodes = get('REDIS_CLUSTER_NODES');
+    this.redis = nodes
+      ? {
+          kind: 'cluster',
+          nodes: nodes.split(',').map((node) => {
+            const [host, port] = node.split(':') as [string, string];
+            return { host, port: Number(port) };
+          }),
+        }
+      : url
+        ? { kind: 'single', url }
+        : { kind: 'none' };
+    this.keyPrefix = get('REDIS_KEY_PREFIX');
+    this.instanceId = get('INSTANCE_ID') ?? `${hostname()}-${process.pid}`;
+    this.corsOrigins = get('CORS_ORIGINS')
+      ?.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean);
+    this.historySize = get('HISTORY_SIZE');
+    this.historyTtlSeconds = get('HISTORY_TTL_SECONDS');
+    this.maxPayloadBytes = get('MAX_PAYLOAD_BYTES');
+    this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };
+    this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');
+    this.maxConnectionsPerUser = get('MAX_CONNECTIONS_PER_USER');
+    this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
+    this.logLevel = get('LOG_LEVEL');
+  }
+}

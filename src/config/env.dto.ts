@@ -1,0 +1,139 @@
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const blankToUndefined = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/** `host:port` pairs separated by commas, e.g. `10.0.0.1:7000,10.0.0.2:7000`. */
+const CLUSTER_NODES = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
+/** `redis://` or `rediss://` URL with a host. */
+const REDIS_URL = /^rediss?:\/\/[^\s/]*[^\s/:@][^\s/]*(\/\d+)?$/;
+/** Origins are `scheme://host[:port]`, comma separated. */
+const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
+
+/**
+ * Every environment variable of the contract (§1), validated before Nest starts.
+ * Property names are the variable names so a failure message names the variable.
+ */
+export class EnvDto {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(blankToUndefined)
+  @ValidateIf((env: EnvDto) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
+  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(CLUSTER_NODES, { message: 'REDIS_CLUSTER_NODES must be comma-separated host:port pairs' })
+  REDIS_CLUSTER_NODES?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_.{}-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . - { }',
+  })
+  REDIS_KEY_PREFIX = 'sb:';
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  INSTANCE_ID?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(ORIGINS, { message: 'CORS_ORIGINS must be comma-separated http(s)://host[:port] origins' })
+  CORS_ORIGINS?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  HISTORY_SIZE = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24 * 3600)
+  HISTORY_TTL_SECONDS = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  MAX_PAYLOAD_BYTES = 65536;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RATE_LIMIT_PER_SECOND = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  RATE_LIMIT_BURST = 40;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MAX_SUBSCRIPTIONS = 256;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_CONNECTIONS_PER_USER = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10 * 60 * 1000)
+  SHUTDOWN_DRAIN_MS = 5000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+}

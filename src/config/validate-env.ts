@@ -1,0 +1,58 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { EnvDto } from './env.dto.js';
+
+/** Thrown for a bad environment; its message is one line that names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The contract's variables (§1) plus LOG_LEVEL; nothing else in the environment is read. */
+export const ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'NODE_ENV',
+  'JWT_SECRET',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'REDIS_KEY_PREFIX',
+  'INSTANCE_ID',
+  'CORS_ORIGINS',
+  'HISTORY_SIZE',
+  'HISTORY_TTL_SECONDS',
+  'MAX_PAYLOAD_BYTES',
+  'RATE_LIMIT_PER_SECOND',
+  'RATE_LIMIT_BURST',
+  'MAX_SUBSCRIPTIONS',
+  'MAX_CONNECTIONS_PER_USER',
+  'SHUTDOWN_DRAIN_MS',
+  'LOG_LEVEL',
+] as const satisfies readonly (keyof EnvDto)[];
+
+function describe(error: ValidationError): string {
+  const reasons = Object.values(error.constraints ?? {});
+  const shown = error.value === undefined ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+  return `Invalid environment variable ${error.property}${shown}: ${reasons[0] ?? 'invalid value'}`;
+}
+
+/**
+ * Validates `process.env` (or any record) against {@link EnvDto}. Only the contract's
+ * variables are read; everything else in the environment is ignored.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvDto {
+  const picked: Record<string, unknown> = {};
+  for (const key of ENV_KEYS) {
+    if (raw[key] !== undefined) picked[key] = raw[key];
+  }
+  const env = plainToInstance(EnvDto, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
+  if (errors.length > 0) throw new ConfigError(describe(errors[0]!));
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      'Invalid environment variable REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+    );
+  }
+  return env;
+}

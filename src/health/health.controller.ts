@@ -1,0 +1,49 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config.js';
+import { REALTIME_BACKEND, type RealtimeBackend } from '../realtime/backend/realtime-backend.js';
+import { ShutdownDrain } from '../realtime/shutdown-drain.js';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly drain: ShutdownDrain,
+    @Inject(REALTIME_BACKEND) private readonly backend: RealtimeBackend,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('live')
+  @ApiOkResponse({ description: 'The process runs' })
+  live(): { status: 'ok'; instance: string } {
+    return { status: 'ok', instance: this.config.instanceId };
+  }
+
+  @Get('ready')
+  @ApiOkResponse({ description: '{ status: "ok", instance } while accepting connections' })
+  @ApiServiceUnavailableResponse({ description: 'Draining, or the configured Redis is unreachable' })
+  async ready(): Promise<{ status: 'ok'; instance: string; checks: Record<string, unknown> }> {
+    const instance = this.config.instanceId;
+    try {
+      const result = await this.health.check([() => this.accepting(), () => this.store()]);
+      return { status: 'ok', instance, checks: result.details };
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const { details } = error.getResponse() as { details?: Record<string, unknown> };
+      throw new ServiceUnavailableException({ statusCode: 503, status: 'error', instance, checks: details });
+    }
+  }
+
+  private accepting(): HealthIndicatorResult {
+    const indicator = this.indicators.check('connections');
+    return this.drain.draining ? indicator.down({ reason: 'draining' }) : indicator.up();
+  }
+
+  private async store(): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(this.backend.kind);
+    return (await this.backend.isHealthy()) ? indicator.up() : indicator.down({ reason: 'unreachable' });
+  }
+}

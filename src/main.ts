@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigError, validateEnv } from './config/validate-env.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import { ShutdownDrain } from './realtime/shutdown-drain.js';
+
+async function bootstrap(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  // Fail fast, before Nest logs anything: one line that names the bad variable.
+  try {
+    validateEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`switchboard: ${error.message}\n`);
+    process.exit(1);
+  }
+
+  const app = await createApp();
+  const config = app.get(AppConfig);
+  const logger = new Logger('Bootstrap');
+  await app.listen(config.port, config.host);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
+  const mode = config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
+  logger.log(`Switchboard ${config.instanceId} listening on ${url} — ${mode}; OpenAPI at ${url}/docs`);
+  if (config.jwt.generated) {
+    const token = app.get(TokenVerifier).sign(
+      { sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] },
+      24 * 3600,
+    );
+    logger.warn('JWT_SECRET is not set: using a random secret for this run (development only)');
+    logger.log(`Sample development token (24 h, roles service+admin): ${token}`);
+  }
+
+  // SIGTERM/SIGINT: drain, close, exit 0. Nest's own shutdown hooks re-raise the signal
+  // after closing (exit 143), which orchestrators report as a crash.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining`);
+    const drain = app.get(ShutdownDrain);
+    drain
+      .drain()
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+void bootstrap();

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppConfig } from '../config/app-config.js';
+
+/**
+ * Every metric of contract §7, in a registry of this app's own (so several apps in one
+ * test process never share counters). Labels: `instance` on all, via default labels.
+ */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly connections = new Gauge({
+    name: 'switchboard_connections',
+    help: 'Open Socket.IO connections by transport',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
+  readonly subscriptions = new Gauge({
+    name: 'switchboard_subscriptions',
+    help: 'Channel subscriptions held by open connections (personal channels included)',
+    registers: [this.registry],
+  });
+  readonly publications = new Counter({
+    name: 'switchboard_publications_total',
+    help: 'Publications accepted by this instance',
+    registers: [this.registry],
+  });
+  readonly commands = new Counter({
+    name: 'switchboard_commands_total',
+    help: 'Client commands by command and result (ok or error code)',
+    labelNames: ['command', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryLatency = new Histogram({
+    name: 'switchboard_delivery_latency_seconds',
+    help: 'Time from publish accepted to emitted to local subscribers',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly connects = new Counter({
+    name: 'switchboard_connects_total',
+    help: 'Accepted Socket.IO connections',
+    registers: [this.registry],
+  });
+  readonly disconnects = new Counter({
+    name: 'switchboard_disconnects_total',
+    help: 'Socket.IO disconnections by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'switchboard_auth_failures_total',
+    help: 'Refused tokens by where they were presented',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'switchboard_rate_limited_total',
+    help: 'Client commands refused by the rate limit',
+    registers: [this.registry],
+  });
+  readonly brokerErrors = new Counter({
+    name: 'switchboard_broker_errors_total',
+    help: 'Errors talking to the broker (Redis)',
+    labelNames: ['operation'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(config: AppConfig) {
+    this.registry.setDefaultLabels({ instance: config.instanceId });
+    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+  }
+}

@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow, IsOptional, IsString, Length, Matches } from 'class-validator';
+
+export class CreateNotificationDto {
+  @ApiProperty({ example: 'alice', description: 'The recipient: the `sub` of their tokens' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.@=|-]{1,128}$/, { message: 'userId must match ^[A-Za-z0-9_.@=|-]{1,128}$' })
+  userId!: string;
+
+  @ApiProperty({ example: 'Build finished', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'main is green again', maxLength: 4000 })
+  @IsOptional()
+  @IsString()
+  @Length(0, 4000)
+  body?: string;
+
+  @ApiPropertyOptional({ description: 'Any JSON value for the client' })
+  @Allow()
+  data?: unknown;
+}
+
+export class NotificationCreatedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ example: 'user:alice' }) channel!: string;
+  @ApiProperty() offset!: number;
+}

@@ -1,0 +1,14 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ChannelRegistry } from '../realtime/channels/channel-registry.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { PublicChannelPolicy } from './public-channel.policy.js';
+import { PublishController } from './publish.controller.js';
+
+@Module({ imports: [RealtimeModule], controllers: [PublishController] })
+export class PublishModule implements OnModuleInit {
+  constructor(private readonly registry: ChannelRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register(new PublicChannelPolicy());
+  }
+}

@@ -1,0 +1,30 @@
+import type { AppConfig } from '../../config/app-config.js';
+import { MemoryConnectionRegistry } from '../connections/memory-connection.registry.js';
+import { MemoryChannelLog } from '../history/memory-channel.log.js';
+import { MemoryPresenceStore } from '../presence/memory-presence.store.js';
+import type { RealtimeBackend } from './realtime-backend.js';
+
+/** The embedded default: everything in this process, nothing to connect to. */
+export class MemoryBackend implements RealtimeBackend {
+  readonly kind = 'memory';
+  readonly log: MemoryChannelLog;
+  readonly presence = new MemoryPresenceStore();
+  readonly connections = new MemoryConnectionRegistry();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(config: AppConfig) {
+    const ttlMs = config.historyTtlSeconds * 1000;
+    this.log = new MemoryChannelLog({ historySize: config.historySize, ttlMs });
+    this.sweeper = setInterval(() => this.log.sweep(), Math.min(ttlMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  isHealthy(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweeper);
+    return Promise.resolve();
+  }
+}

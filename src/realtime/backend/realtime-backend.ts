@@ -1,0 +1,25 @@
+import type { Server } from 'socket.io';
+import type { ConnectionRegistry } from '../connections/connection-registry.js';
+import type { ChannelLog } from '../history/channel-log.js';
+import type { PresenceStore } from '../presence/presence-store.js';
+
+/** What `server.adapter()` takes: the Socket.IO adapter class (or factory) for fan-out. */
+export type AdapterFactory = NonNullable<Parameters<Server['adapter']>[0]>;
+
+/**
+ * The stores behind the channel core, chosen once at start-up: in memory (one instance) or
+ * Redis (many). The core only ever sees these interfaces.
+ */
+export interface RealtimeBackend {
+  readonly kind: 'memory' | 'redis';
+  readonly log: ChannelLog;
+  readonly presence: PresenceStore;
+  readonly connections: ConnectionRegistry;
+  /** The Socket.IO adapter for cross-instance rooms; none in memory. */
+  readonly socketAdapter?: AdapterFactory;
+  /** Whether the backing store answers right now (readiness). */
+  isHealthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const REALTIME_BACKEND = Symbol('RealtimeBackend');

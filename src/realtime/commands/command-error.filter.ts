@@ -1,0 +1,42 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { WsException } from '@nestjs/websockets';
+import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
+import { ErrorCode, type CommandError } from '../errors/error-code.js';
+import { GatewayError } from '../errors/gateway.error.js';
+import type { AckCallback, GatewaySocket } from '../realtime.events.js';
+
+/**
+ * Every failure of a socket command becomes the contract's `{ ok:false, error }` ack, or,
+ * when the client sent no ack callback, an `exception` event `{ code, message, event }`.
+ * Nothing here disconnects the client.
+ */
+@Catch()
+export class CommandErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(CommandErrorFilter.name);
+
+  constructor(private readonly metrics: GatewayMetrics) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ws = host.switchToWs();
+    const socket = ws.getClient<GatewaySocket>();
+    const command = ws.getPattern();
+    const ack = host.getArgs().find((arg): arg is AckCallback => typeof arg === 'function');
+    const error = this.toCommandError(exception, command);
+    this.metrics.commands.inc({ command, result: error.code });
+    if (ack) ack({ ok: false, error });
+    else socket.emit('exception', { code: error.code, message: error.message, event: command });
+  }
+
+  private toCommandError(exception: unknown, command: string): CommandError {
+    if (exception instanceof GatewayError) {
+      if (exception.cause) this.logger.warn(`${command}: ${exception.message}: ${String(exception.cause)}`);
+      return exception.toCommandError();
+    }
+    // A guard that returned false (Nest's own WsException "Forbidden resource").
+    if (exception instanceof WsException) {
+      return { code: ErrorCode.Forbidden, message: String(exception.message), details: [] };
+    }
+    this.logger.error(`${command} failed`, exception instanceof Error ? exception.stack : String(exception));
+    return { code: ErrorCode.Internal, message: 'internal error', details: [] };
+  }
+}

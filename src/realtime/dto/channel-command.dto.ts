@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+
+/** The longest valid channel: a 32-char namespace, `:`, a 128-char name. */
+export const CHANNEL_MAX_LENGTH = 161;
+
+export class StreamPositionDto {
+  @IsInt()
+  @Min(0)
+  offset!: number;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  epoch!: string;
+}
+
+export class ChannelDto {
+  @IsString()
+  @MaxLength(CHANNEL_MAX_LENGTH)
+  channel!: string;
+}
+
+export class SubscribeDto extends ChannelDto {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => StreamPositionDto)
+  since?: StreamPositionDto;
+}
+
+export class RefreshDto {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(8192)
+  token!: string;
+}

@@ -1,0 +1,41 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ErrorCode } from './error-code.js';
+import { BackendUnavailableError, GatewayError } from './gateway.error.js';
+
+const STATUS: Record<ErrorCode, HttpStatus> = {
+  BAD_REQUEST: HttpStatus.BAD_REQUEST,
+  UNAUTHORIZED: HttpStatus.UNAUTHORIZED,
+  FORBIDDEN: HttpStatus.FORBIDDEN,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  RATE_LIMITED: HttpStatus.TOO_MANY_REQUESTS,
+  LIMIT_EXCEEDED: HttpStatus.TOO_MANY_REQUESTS,
+  INTERNAL: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+const PHRASE: Partial<Record<HttpStatus, string>> = {
+  [HttpStatus.BAD_REQUEST]: 'Bad Request',
+  [HttpStatus.UNAUTHORIZED]: 'Unauthorized',
+  [HttpStatus.FORBIDDEN]: 'Forbidden',
+  [HttpStatus.NOT_FOUND]: 'Not Found',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too Many Requests',
+  [HttpStatus.INTERNAL_SERVER_ERROR]: 'Internal Server Error',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
+};
+
+/** The channel core's errors on REST, in the NestJS error body `{ statusCode, message, error }`. */
+@Catch(GatewayError)
+export class GatewayErrorHttpFilter implements ExceptionFilter {
+  private readonly logger = new Logger(GatewayErrorHttpFilter.name);
+
+  catch(exception: GatewayError, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const unavailable = exception instanceof BackendUnavailableError;
+    const statusCode = unavailable ? HttpStatus.SERVICE_UNAVAILABLE : STATUS[exception.code];
+    if (unavailable) this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
+    const message = exception.details.length
+      ? exception.details.flatMap((detail) => detail.messages)
+      : exception.message;
+    response.status(statusCode).json({ statusCode, message, error: PHRASE[statusCode] ?? 'Error' });
+  }
+}

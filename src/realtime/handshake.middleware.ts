@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Principal } from '../auth/principal.js';
+import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
+import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
+import { ErrorCode } from './errors/error-code.js';
+import type { GatewaySocket } from './realtime.events.js';
+import { SubscriptionsService } from './subscriptions.service.js';
+
+type Next = (error?: Error) => void;
+
+/** The `connect_error` a client sees: `err.message` is the code, `err.data` says why. */
+export function connectError(code: string, reason: string): Error {
+  return Object.assign(new Error(code), { data: { code, reason } });
+}
+
+function tokenOf(socket: GatewaySocket): unknown {
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  if (auth?.['token'] !== undefined) return auth['token'];
+  const header = socket.handshake.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * Socket.IO handshake middleware (Nest guards never run on connection): verifies the token,
+ * enforces `MAX_CONNECTIONS_PER_USER`, and joins the personal channel before the first packet.
+ */
+@Injectable()
+export class HandshakeMiddleware {
+  private readonly logger = new Logger(HandshakeMiddleware.name);
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @Inject(CONNECTION_REGISTRY) private readonly connections: ConnectionRegistry,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  readonly handle = (socket: GatewaySocket, next: Next): void => {
+    this.authenticate(socket).then(
+      () => next(),
+      (error: unknown) =>
+      next(error instanceof Error ? error : connectError(ErrorCode.Internal, 'handshake failed')),
+    );
+  };
+
+  private async authenticate(socket: GatewaySocket): Promise<void> {
+    let principal: Principal;
+    try {
+      principal = this.verifier.verify(tokenOf(socket));
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      this.metrics.authFailures.inc({ stage: 'handshake' });
+      this.logger.warn(`handshake refused from ${socket.handshake.address}: ${error.reason}`);
+      throw connectError(ErrorCode.Unauthorized, error.reason);
+    }
+    await this.acquireConnection(socket, principal);
+    socket.data.principal = principal;
+    socket.data.subscriptions = new Set();
+    this.subscriptions.joinPersonal(socket);
+  }
+
+  private async acquireConnection(socket: GatewaySocket, principal: Principal): Promise<void> {
+    const max = this.config.maxConnectionsPerUser;
+    let acquired: boolean;
+    try {
+      acquired = await this.connections.acquire(principal.sub, socket.id, max);
+    } catch (error) {
+      this.metrics.brokerErrors.inc({ operation: 'connections.acquire' });
+      this.logger.warn(`connection registry unavailable: ${String(error)}`);
+      throw connectError(ErrorCode.Internal, 'connection registry unavailable');
+    }
+    if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
+    // The engine connection closes in every case, also when the client left before the
+    // namespace connect completed (no `disconnect` then), so the slot is always released.
+    socket.conn.once('close', () => {
+      this.connections.release(principal.sub, socket.id).catch((error: unknown) => {
+        this.metrics.brokerErrors.inc({ operation: 'connections.release' });
+        this.logger.warn(`connection release failed: ${String(error)}`);
+      });
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import type { ChannelTop, HistoryPage, Publication, Recovery, StreamPosition } from './publication.js';
+
+export interface AppendRequest {
+  readonly channel: string;
+  readonly event: string;
+  readonly data: unknown;
+  /** Keep the publication for recovery and REST history (the namespace policy decides). */
+  readonly keep: boolean;
+  /**
+   * Safe retries: while this key is remembered (history TTL), appending again with it
+   * stores nothing and returns the first append's publication.
+   */
+  readonly idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  readonly publication: Publication;
+  /** True when {@link AppendRequest.idempotencyKey} matched an earlier append. */
+  readonly duplicate: boolean;
+}
+
+export type PublicationListener = (publication: Publication) => void;
+
+/**
+ * The per-channel log: offsets, epochs, bounded history and the delivery feed.
+ *
+ * `append` is one atomic step: it assigns the next offset, stores the publication and hands
+ * it to the delivery feed of every instance, so offsets are contiguous and every instance
+ * sees a channel's publications in offset order. Implementations must never read the top
+ * and write the next offset in two steps.
+ */
+export interface ChannelLog {
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** The channel's top; starts the channel's epoch if it has none yet. */
+  top(channel: string): Promise<ChannelTop>;
+  /** Publications with offsets above `since`, oldest first, at most `limit`. */
+  read(channel: string, since: number, limit: number): Promise<HistoryPage>;
+  /** Everything after `position` if it is all still in history in the same epoch. */
+  recover(channel: string, position: StreamPosition): Promise<Recovery>;
+  /** Every instance's local delivery: called for each publication, in offset order per channel. */
+  onPublication(listener: PublicationListener): void;
+}
+
+export const CHANNEL_LOG = Symbol('ChannelLog');

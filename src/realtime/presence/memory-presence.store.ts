@@ -1,0 +1,37 @@
+import type { PresenceStore, PresenceUser } from './presence-store.js';
+
+interface Member {
+  user: PresenceUser;
+  connections: Set<string>;
+}
+
+/** Presence of the embedded single instance. */
+export class MemoryPresenceStore implements PresenceStore {
+  private readonly channels = new Map<string, Map<string, Member>>();
+
+  add(channel: string, user: PresenceUser, connectionId: string): Promise<boolean> {
+    let members = this.channels.get(channel);
+    if (!members) this.channels.set(channel, (members = new Map()));
+    const member = members.get(user.userId);
+    if (member) {
+      member.connections.add(connectionId);
+      return Promise.resolve(false);
+    }
+    members.set(user.userId, { user, connections: new Set([connectionId]) });
+    return Promise.resolve(true);
+  }
+
+  remove(channel: string, userId: string, connectionId: string): Promise<boolean> {
+    const members = this.channels.get(channel);
+    const member = members?.get(userId);
+    if (!members || !member || !member.connections.delete(connectionId)) return Promise.resolve(false);
+    if (member.connections.size > 0) return Promise.resolve(false);
+    members.delete(userId);
+    if (members.size === 0) this.channels.delete(channel);
+    return Promise.resolve(true);
+  }
+
+  list(channel: string): Promise<PresenceUser[]> {
+    return Promise.resolve([...(this.channels.get(channel)?.values() ?? [])].map((member) => member.user));
+  }
+}

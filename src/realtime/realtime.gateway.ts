@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
+import { ActsOnChannel } from './commands/channel.guard.js';
+import { CommandGate } from './commands/command-gate.js';
+import { Payload } from './commands/command-payload.pipe.js';
+import { GatewayCommands } from './commands/gateway-commands.decorator.js';
+import { ChannelDto, RefreshDto, SubscribeDto } from './dto/channel-command.dto.js';
+import { GatewayError } from './errors/gateway.error.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
+import { PresenceService } from './presence/presence.service.js';
+import { type Ack, type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
+import { SessionExpiry } from './session/session-expiry.js';
+import { SocketServerRef } from './socket-server.ref.js';
+import { type SubscribeResult, SubscriptionsService } from './subscriptions.service.js';
+import type { PresenceUser } from './presence/presence-store.js';
+
+/**
+ * The core commands (subscribe, unsubscribe, presence, auth.refresh) and the connection
+ * lifecycle. Domain gateways add their own commands on the same server.
+ */
+@WebSocketGateway()
+@GatewayCommands()
+export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayConnection<GatewaySocket> {
+  private readonly logger = new Logger(RealtimeGateway.name);
+
+  constructor(
+    private readonly sockets: SocketServerRef,
+    private readonly handshake: HandshakeMiddleware,
+    private readonly gate: CommandGate,
+    private readonly subscriptions: SubscriptionsService,
+    private readonly presence: PresenceService,
+    private readonly registry: ChannelRegistry,
+    private readonly expiry: SessionExpiry,
+    private readonly verifier: TokenVerifier,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  afterInit(server: GatewayServer): void {
+    this.sockets.set(server);
+    server.use(this.handshake.handle);
+  }
+
+  handleConnection(socket: GatewaySocket): void {
+    this.gate.install(socket);
+    this.expiry.schedule(socket);
+    this.metrics.connects.inc();
+    let transport = socket.conn.transport.name;
+    this.metrics.connections.inc({ transport });
+    socket.conn.once('upgrade', () => {
+      this.metrics.connections.dec({ transport });
+      transport = socket.conn.transport.name;
+      this.metrics.connections.inc({ transport });
+    });
+    socket.once('disconnect', (reason) => {
+      this.metrics.connections.dec({ transport });
+      this.metrics.disconnects.inc({ reason });
+      this.expiry.cancel(socket);
+      void this.subscriptions.releaseAll(socket);
+    });
+  }
+
+  @SubscribeMessage('subscribe')
+  @ActsOnChannel()
+  async subscribe(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: SubscribeDto): Promise<Ack<SubscribeResult>> {
+    const channel = this.registry.resolve(dto.channel);
+    return ok(await this.subscriptions.subscribe(socket, channel, dto.since));
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChannelDto): Promise<Ack<{ channel: string }>> {
+    await this.subscriptions.unsubscribe(socket, this.registry.resolve(dto.channel));
+    return ok({ channel: dto.channel });
+  }
+
+  @SubscribeMessage('presence')
+  @ActsOnChannel()
+  async list(@Payload() dto: ChannelDto): Promise<Ack<{ channel: string; users: PresenceUser[] }>> {
+    const channel = this.registry.resolve(dto.channel);
+    if (!channel.policy.presence) {
+      throw GatewayError.badRequest(`channel namespace "${channel.namespace}" has no presence`);
+    }
+    return ok({ channel: dto.channel, users: await this.presence.list(dto.channel) });
+  }
+
+  @SubscribeMessage('auth.refresh')
+  async refresh(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: RefreshDto): Promise<Ack<{ exp?: number }>> {
+    let principal;
+    try {
+      principal = this.verifier.verify(dto.token);
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      this.metrics.authFailures.inc({ stage: 'refresh' });
+      this.logger.warn(`auth.refresh refused for ${socket.data.principal.sub}: ${error.reason}`);
+      throw GatewayError.unauthorized(error.reason);
+    }
+    if (principal.sub !== socket.data.principal.sub) {
+      throw GatewayError.forbidden('the new token is for another user');
+    }
+    socket.data.principal = principal;
+    this.expiry.schedule(socket);
+    await this.subscriptions.revokeDisallowed(socket);
+    return ok(principal.exp === undefined ? {} : { exp: principal.exp });
+  }
+}

@@ -1,0 +1,119 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { BackendCall } from './backend-call.js';
+import { ChannelAccess } from './channels/channel-access.js';
+import type { ResolvedChannel } from './channels/channel-registry.js';
+import { channelRoom } from './channels/channel-room.js';
+import { UserChannelPolicy } from './channels/user-channel.policy.js';
+import { ChannelRegistry } from './channels/channel-registry.js';
+import { ErrorCode } from './errors/error-code.js';
+import { GatewayError } from './errors/gateway.error.js';
+import { CHANNEL_LOG, type ChannelLog } from './history/channel-log.js';
+import type { Publication, StreamPosition } from './history/publication.js';
+import { PresenceService } from './presence/presence.service.js';
+import type { GatewaySocket } from './realtime.events.js';
+
+export interface SubscribeResult {
+  channel: string;
+  offset: number;
+  epoch: string;
+  recovered?: boolean;
+  publications?: readonly Publication[];
+}
+
+/** A connection's channel subscriptions: rooms, limits, presence and recovery. */
+@Injectable()
+export class SubscriptionsService {
+  private readonly logger = new Logger(SubscriptionsService.name);
+
+  constructor(
+    @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
+    private readonly presence: PresenceService,
+    private readonly access: ChannelAccess,
+    private readonly registry: ChannelRegistry,
+    private readonly backend: BackendCall,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The personal channel, joined during the handshake; it does not count against the limit. */
+  joinPersonal(socket: GatewaySocket): void {
+    const channel = UserChannelPolicy.channelOf(socket.data.principal.sub);
+    void socket.join(channelRoom(channel));
+    socket.data.subscriptions.add(channel);
+    this.metrics.subscriptions.inc();
+  }
+
+  async subscribe(socket: GatewaySocket, channel: ResolvedChannel, since?: StreamPosition): Promise<SubscribeResult> {
+    const { subscriptions, principal } = socket.data;
+    const name = channel.channel;
+    const isNew = !subscriptions.has(name);
+    if (isNew && this.countedSubscriptions(socket) >= this.config.maxSubscriptions) {
+      throw new GatewayError(
+        ErrorCode.LimitExceeded,
+        `at most ${this.config.maxSubscriptions} subscriptions per connection`,
+      );
+    }
+    // Join before reading the top or history: a publication landing in between is then
+    // delivered live (maybe also in `publications`, with the same offset) and never lost.
+    if (isNew) {
+      await socket.join(channelRoom(name));
+      subscriptions.add(name);
+      this.metrics.subscriptions.inc();
+    }
+    try {
+      const result = since
+        ? await this.backend.run('recover', () => this.log.recover(name, since))
+        : await this.backend.run('top', () => this.log.top(name));
+      if (isNew && channel.policy.presence) await this.presence.enter(name, principal, socket.id);
+      return { channel: name, ...result };
+    } catch (error) {
+      if (isNew) this.drop(socket, name);
+      throw error;
+    }
+  }
+
+  async unsubscribe(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
+    if (!socket.data.subscriptions.has(channel.channel)) return;
+    this.drop(socket, channel.channel);
+    if (channel.policy.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
+  }
+
+  /** After a token refresh: drops what the new token no longer allows. */
+  async revokeDisallowed(socket: GatewaySocket): Promise<void> {
+    for (const name of [...socket.data.subscriptions]) {
+      const channel = this.registry.resolve(name);
+      if (this.access.allows(socket.data.principal, channel)) continue;
+      await this.unsubscribe(socket, channel);
+      socket.emit('subscription.revoked', { channel: name, event: 'subscription.revoked', ts: Date.now() });
+    }
+  }
+
+  /** On disconnect: the rooms go with the socket; presence and the gauge are ours to settle. */
+  async releaseAll(socket: GatewaySocket): Promise<void> {
+    const names = [...socket.data.subscriptions];
+    socket.data.subscriptions.clear();
+    this.metrics.subscriptions.dec(names.length);
+    for (const name of names) {
+      const channel = this.registry.resolve(name);
+      if (!channel.policy.presence) continue;
+      try {
+        await this.presence.leave(name, socket.data.principal, socket.id);
+      } catch (error) {
+        this.logger.warn(`presence leave of ${name} failed on disconnect: ${String(error)}`);
+      }
+    }
+  }
+
+  private drop(socket: GatewaySocket, name: string): void {
+    if (!socket.data.subscriptions.delete(name)) return;
+    void socket.leave(channelRoom(name));
+    this.metrics.subscriptions.dec();
+  }
+
+  private countedSubscriptions(socket: GatewaySocket): number {
+    const personal = UserChannelPolicy.channelOf(socket.data.principal.sub);
+    return socket.data.subscriptions.size - (socket.data.subscriptions.has(personal) ? 1 : 0);
+  }
+}
