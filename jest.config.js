@@ -1,9 +1,6 @@
 // Jest runs TypeScript as native ESM (NestJS 12 is ESM-only): ts-jest with useESM, and a
 // mapper that strips the `.js` suffix NodeNext imports carry so Jest finds the `.ts` file.
-const tsJest = [
-  'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json' },
-];
+const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

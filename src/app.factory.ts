@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { HttpStatus, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -18,7 +18,7 @@ function bodyParserErrors(error: unknown, _req: Request, res: Response, next: Ne
   const status = (error as { status?: unknown }).status;
   if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
   const message = status === 413 ? 'request body exceeds MAX_PAYLOAD_BYTES' : 'malformed JSON body';
-  const phrase = status === HttpStatus.PAYLOAD_TOO_LARGE ? 'Payload Too Large' : 'Bad Request';
+  const phrase = status === 413 ? 'Payload Too Large' : 'Bad Request';
   res.status(status).json({ statusCode: status, message, error: phrase });
 }
 
@@ -36,9 +36,7 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
 
   app.useBodyParser('json', { limit: config.maxPayloadBytes, strict: false });
   app.use(bodyParserErrors);
-  app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
-  );
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   if (config.corsOrigins) app.enableCors({ origin: [...config.corsOrigins] });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
 
@@ -46,7 +44,9 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
     app,
     new DocumentBuilder()
       .setTitle('Switchboard')
-      .setDescription('REST API of the Switchboard real-time gateway. Socket.IO commands and events: /docs/asyncapi.yaml')
+      .setDescription(
+        'REST API of the Switchboard real-time gateway. Socket.IO commands and events: /docs/asyncapi.yaml',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

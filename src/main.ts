@@ -22,13 +22,13 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   await app.listen(config.port, config.host);
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  const mode = config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
+  const mode =
+    config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
   logger.log(`Switchboard ${config.instanceId} listening on ${url} — ${mode}; OpenAPI at ${url}/docs`);
   if (config.jwt.generated) {
-    const token = app.get(TokenVerifier).sign(
-      { sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] },
-      24 * 3600,
-    );
+    const token = app
+      .get(TokenVerifier)
+      .sign({ sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] }, 24 * 3600);
     logger.warn('JWT_SECRET is not set: using a random secret for this run (development only)');
     logger.log(`Sample development token (24 h, roles service+admin): ${token}`);
   }

@@ -56,7 +56,10 @@ export class TokenVerifier {
     return { sub, name, roles: roles ?? [], channels: channels ?? [], exp };
   }
 
-  sign(claims: Omit<Principal, 'exp' | 'roles' | 'channels'> & Partial<Principal>, expiresInSeconds: number): string {
+  sign(
+    claims: Omit<Principal, 'exp' | 'roles' | 'channels'> & Partial<Principal>,
+    expiresInSeconds: number,
+  ): string {
     const { issuer, audience } = this.config.jwt;
     return jwt.sign({ ...claims }, this.secret, {
       algorithm: 'HS256',

@@ -20,16 +20,24 @@ export class ChatGateway {
 
   @SubscribeMessage('chat.send')
   @ActsOnChannel(roomChannel)
-  async send(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChatSendDto): Promise<Ack<{ id: string; offset: number }>> {
+  async send(
+    @ConnectedSocket() socket: GatewaySocket,
+    @Payload() dto: ChatSendDto,
+  ): Promise<Ack<{ id: string; offset: number }>> {
     return ok(await this.chat.send(socket.data.principal, dto.room, dto.text, dto.clientId));
   }
 
   @SubscribeMessage('chat.typing')
   @ActsOnChannel(roomChannel)
-  typing(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChatTypingDto): Ack<Record<string, never>> {
+  typing(
+    @ConnectedSocket() socket: GatewaySocket,
+    @Payload() dto: ChatTypingDto,
+  ): Ack<Record<string, never>> {
     const channel = ChatChannelPolicy.channelOf(dto.room);
     const data = presenceUser(socket.data.principal);
-    socket.to(channelRoom(channel)).emit('chat.typing', { channel, event: 'chat.typing', data, ts: Date.now() });
+    socket
+      .to(channelRoom(channel))
+      .emit('chat.typing', { channel, event: 'chat.typing', data, ts: Date.now() });
     return ok({});
   }
 }

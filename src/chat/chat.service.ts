@@ -25,9 +25,23 @@ export class ChatService {
   constructor(private readonly publisher: ChannelPublisher) {}
 
   /** A user's message. A repeated `clientId` returns the first send's result (safe retries). */
-  async send(principal: Principal, room: string, text: string, clientId?: string): Promise<{ id: string; offset: number }> {
-    const from: ChatAuthor = { userId: principal.sub, ...(principal.name !== undefined && { name: principal.name }) };
-    const message: ChatMessage = { id: randomUUID(), room, text, from, ...(clientId !== undefined && { clientId }) };
+  async send(
+    principal: Principal,
+    room: string,
+    text: string,
+    clientId?: string,
+  ): Promise<{ id: string; offset: number }> {
+    const from: ChatAuthor = {
+      userId: principal.sub,
+      ...(principal.name !== undefined && { name: principal.name }),
+    };
+    const message: ChatMessage = {
+      id: randomUUID(),
+      room,
+      text,
+      from,
+      ...(clientId !== undefined && { clientId }),
+    };
     const idempotencyKey = clientId === undefined ? undefined : `chat:${room}:${principal.sub}:${clientId}`;
     return this.publish(message, idempotencyKey);
   }
@@ -42,7 +56,10 @@ export class ChatService {
     return this.publish({ id: randomUUID(), room, text, from });
   }
 
-  private async publish(message: ChatMessage, idempotencyKey?: string): Promise<{ id: string; offset: number }> {
+  private async publish(
+    message: ChatMessage,
+    idempotencyKey?: string,
+  ): Promise<{ id: string; offset: number }> {
     const { publication } = await this.publisher.publish(
       ChatChannelPolicy.channelOf(message.room),
       CHAT_MESSAGE_EVENT,

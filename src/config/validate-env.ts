@@ -48,7 +48,7 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
   }
   const env = plainToInstance(EnvDto, picked, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: true, forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigError(describe(errors[0]!));
+  if (errors.length > 0) throw new ConfigError(describe(errors[0]));
   if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
     throw new ConfigError(
       'Invalid environment variable REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',

@@ -3,5 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { HealthController } from './health.controller.js';
 
-@Module({ imports: [TerminusModule.forRoot({ logger: false }), RealtimeModule], controllers: [HealthController] })
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), RealtimeModule],
+  controllers: [HealthController],
+})
 export class HealthModule {}

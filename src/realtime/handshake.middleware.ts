@@ -43,7 +43,7 @@ export class HandshakeMiddleware {
     this.authenticate(socket).then(
       () => next(),
       (error: unknown) =>
-      next(error instanceof Error ? error : connectError(ErrorCode.Internal, 'handshake failed')),
+        next(error instanceof Error ? error : connectError(ErrorCode.Internal, 'handshake failed')),
     );
   };
 

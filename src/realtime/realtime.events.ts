@@ -32,11 +32,7 @@ export interface ExceptionEvent {
 }
 
 export type ServerEventPayload =
-  | Publication
-  | PresenceEvent
-  | SessionExpiredEvent
-  | SubscriptionRevokedEvent
-  | ExceptionEvent;
+  Publication | PresenceEvent | SessionExpiredEvent | SubscriptionRevokedEvent | ExceptionEvent;
 
 /**
  * Server → client, as the server emits them: publications go out under their own validated
@@ -67,8 +63,18 @@ export interface SocketData {
   subscriptions: Set<string>;
 }
 
-export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type GatewaySocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type GatewayServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export const VOLATILE_EVENTS = [
   'chat.typing',

@@ -70,13 +70,19 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
 
   @SubscribeMessage('subscribe')
   @ActsOnChannel()
-  async subscribe(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: SubscribeDto): Promise<Ack<SubscribeResult>> {
+  async subscribe(
+    @ConnectedSocket() socket: GatewaySocket,
+    @Payload() dto: SubscribeDto,
+  ): Promise<Ack<SubscribeResult>> {
     const channel = this.registry.resolve(dto.channel);
     return ok(await this.subscriptions.subscribe(socket, channel, dto.since));
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: ChannelDto): Promise<Ack<{ channel: string }>> {
+  async unsubscribe(
+    @ConnectedSocket() socket: GatewaySocket,
+    @Payload() dto: ChannelDto,
+  ): Promise<Ack<{ channel: string }>> {
     await this.subscriptions.unsubscribe(socket, this.registry.resolve(dto.channel));
     return ok({ channel: dto.channel });
   }
@@ -92,7 +98,10 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   }
 
   @SubscribeMessage('auth.refresh')
-  async refresh(@ConnectedSocket() socket: GatewaySocket, @Payload() dto: RefreshDto): Promise<Ack<{ exp?: number }>> {
+  async refresh(
+    @ConnectedSocket() socket: GatewaySocket,
+    @Payload() dto: RefreshDto,
+  ): Promise<Ack<{ exp?: number }>> {
     let principal;
     try {
       principal = this.verifier.verify(dto.token);

@@ -45,7 +45,11 @@ export class SubscriptionsService {
     this.metrics.subscriptions.inc();
   }
 
-  async subscribe(socket: GatewaySocket, channel: ResolvedChannel, since?: StreamPosition): Promise<SubscribeResult> {
+  async subscribe(
+    socket: GatewaySocket,
+    channel: ResolvedChannel,
+    since?: StreamPosition,
+  ): Promise<SubscribeResult> {
     const { subscriptions, principal } = socket.data;
     const name = channel.channel;
     const isNew = !subscriptions.has(name);

@@ -1,11 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  Allow,
-  IsString,
-  MaxLength,
-  registerDecorator,
-  type ValidationArguments,
-} from 'class-validator';
+import { Allow, IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
 import { eventNameProblem } from '../../realtime/publisher/event-name.js';
 import { CHANNEL_MAX_LENGTH } from '../../realtime/dto/channel-command.dto.js';
 

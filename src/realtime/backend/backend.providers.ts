@@ -26,6 +26,10 @@ export const backendProviders: Provider[] = [
   { provide: REALTIME_BACKEND, useFactory: createBackend, inject: [AppConfig] },
   { provide: CHANNEL_LOG, useFactory: (b: RealtimeBackend) => b.log, inject: [REALTIME_BACKEND] },
   { provide: PRESENCE_STORE, useFactory: (b: RealtimeBackend) => b.presence, inject: [REALTIME_BACKEND] },
-  { provide: CONNECTION_REGISTRY, useFactory: (b: RealtimeBackend) => b.connections, inject: [REALTIME_BACKEND] },
+  {
+    provide: CONNECTION_REGISTRY,
+    useFactory: (b: RealtimeBackend) => b.connections,
+    inject: [REALTIME_BACKEND],
+  },
   BackendLifecycle,
 ];

@@ -29,7 +29,8 @@ export class CommandErrorFilter implements ExceptionFilter {
 
   private toCommandError(exception: unknown, command: string): CommandError {
     if (exception instanceof GatewayError) {
-      if (exception.cause) this.logger.warn(`${command}: ${exception.message}: ${String(exception.cause)}`);
+      if (exception.cause)
+        this.logger.warn(`${command}: ${exception.message}: ${describeCause(exception.cause)}`);
       return exception.toCommandError();
     }
     // A guard that returned false (Nest's own WsException "Forbidden resource").
@@ -39,4 +40,8 @@ export class CommandErrorFilter implements ExceptionFilter {
     this.logger.error(`${command} failed`, exception instanceof Error ? exception.stack : String(exception));
     return { code: ErrorCode.Internal, message: 'internal error', details: [] };
   }
+}
+
+function describeCause(cause: unknown): string {
+  return cause instanceof Error ? cause.message : JSON.stringify(cause);
 }

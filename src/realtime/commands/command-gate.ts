@@ -26,7 +26,7 @@ export class CommandGate {
     const bucket = new TokenBucket(perSecond, burst);
     const abuse = new AbuseWindow(10 * burst, ABUSE_WINDOW_MS);
     socket.use(([event, ...args], next) => {
-      const ack = args.at(-1);
+      const ack: unknown = args.at(-1);
       const answer = typeof ack === 'function' ? (ack as AckCallback) : undefined;
       if (!bucket.tryTake()) {
         this.metrics.rateLimited.inc();
@@ -45,7 +45,13 @@ export class CommandGate {
     });
   }
 
-  private refuse(socket: GatewaySocket, event: string, ack: AckCallback | undefined, code: Code, message: string): void {
+  private refuse(
+    socket: GatewaySocket,
+    event: string,
+    ack: AckCallback | undefined,
+    code: Code,
+    message: string,
+  ): void {
     const command = socket.listenerCount(event) > 0 ? event : 'unknown';
     this.metrics.commands.inc({ command, result: code });
     if (ack) ack({ ok: false, error: { code, message, details: [] } });

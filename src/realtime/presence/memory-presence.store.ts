@@ -11,7 +11,7 @@ export class MemoryPresenceStore implements PresenceStore {
 
   add(channel: string, user: PresenceUser, connectionId: string): Promise<boolean> {
     let members = this.channels.get(channel);
-    if (!members) this.channels.set(channel, (members = new Map()));
+    if (!members) this.channels.set(channel, (members = new Map<string, Member>()));
     const member = members.get(user.userId);
     if (member) {
       member.connections.add(connectionId);

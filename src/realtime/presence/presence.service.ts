@@ -37,5 +37,7 @@ export class PresenceService {
 }
 
 export function presenceUser(principal: Principal): PresenceUser {
-  return principal.name === undefined ? { userId: principal.sub } : { userId: principal.sub, name: principal.name };
+  return principal.name === undefined
+    ? { userId: principal.sub }
+    : { userId: principal.sub, name: principal.name };
 }

@@ -24,7 +24,12 @@ export class ChannelPublisher {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async publish(channel: string, event: string, data: unknown, options: PublishOptions = {}): Promise<AppendResult> {
+  async publish(
+    channel: string,
+    event: string,
+    data: unknown,
+    options: PublishOptions = {},
+  ): Promise<AppendResult> {
     const { policy } = this.registry.resolve(channel);
     const problem = eventNameProblem(event);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);

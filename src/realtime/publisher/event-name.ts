@@ -25,7 +25,8 @@ const RESERVED = new Set<string>([
 
 /** Why `event` cannot name a publication, or `undefined` when it can. */
 export function eventNameProblem(event: string): string | undefined {
-  if (event.length > EVENT_NAME_MAX_LENGTH) return `event must be at most ${EVENT_NAME_MAX_LENGTH} characters`;
+  if (event.length > EVENT_NAME_MAX_LENGTH)
+    return `event must be at most ${EVENT_NAME_MAX_LENGTH} characters`;
   if (!EVENT_NAME_PATTERN.test(event)) return `event must match ${EVENT_NAME_PATTERN.source}`;
   if (RESERVED.has(event)) return `event "${event}" is reserved`;
   return undefined;

@@ -42,7 +42,7 @@ export class AbuseWindow {
   record(): boolean {
     const now = this.now();
     this.refusals.push(now);
-    while (this.refusals.length > 0 && this.refusals[0]! <= now - this.windowMs) this.refusals.shift();
+    while (this.refusals.length > 0 && this.refusals[0] <= now - this.windowMs) this.refusals.shift();
     return this.refusals.length > this.limit;
   }
 }

@@ -5,6 +5,8 @@ import type { RealtimeBackend } from '../backend/realtime-backend.js';
 export const RedisBackend = {
   connect(config: AppConfig): Promise<RealtimeBackend> {
     void config;
-    return Promise.reject(new Error('REDIS_URL / REDIS_CLUSTER_NODES: the Redis backend is not available yet'));
+    return Promise.reject(
+      new Error('REDIS_URL / REDIS_CLUSTER_NODES: the Redis backend is not available yet'),
+    );
   },
 };

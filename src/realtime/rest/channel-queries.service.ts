@@ -18,13 +18,21 @@ export class ChannelQueries {
     private readonly backend: BackendCall,
   ) {}
 
-  async history(principal: Principal, channel: string, since: number, limit: number): Promise<HistoryPage & { channel: string }> {
+  async history(
+    principal: Principal,
+    channel: string,
+    since: number,
+    limit: number,
+  ): Promise<HistoryPage & { channel: string }> {
     this.access.authorizeRead(principal, channel);
     const page = await this.backend.run('history', () => this.log.read(channel, since, limit));
     return { channel, epoch: page.epoch, offset: page.offset, publications: page.publications };
   }
 
-  async presenceOf(principal: Principal, channel: string): Promise<{ channel: string; users: PresenceUser[] }> {
+  async presenceOf(
+    principal: Principal,
+    channel: string,
+  ): Promise<{ channel: string; users: PresenceUser[] }> {
     const resolved = this.access.authorizeRead(principal, channel);
     if (!resolved.policy.presence) {
       throw GatewayError.badRequest(`channel namespace "${resolved.namespace}" has no presence`);

@@ -15,7 +15,9 @@ export class ChannelsController {
   constructor(private readonly queries: ChannelQueries) {}
 
   @Get(':channel/history')
-  @ApiOperation({ summary: "A channel's stored publications, oldest first (role service, or a user allowed to subscribe)" })
+  @ApiOperation({
+    summary: "A channel's stored publications, oldest first (role service, or a user allowed to subscribe)",
+  })
   @ApiParam({ name: 'channel', example: 'chat:lobby' })
   @ApiOkResponse({ type: HistoryResponseDto })
   history(
@@ -27,10 +29,15 @@ export class ChannelsController {
   }
 
   @Get(':channel/presence')
-  @ApiOperation({ summary: 'Users present in a presence channel (role service, or a user allowed to subscribe)' })
+  @ApiOperation({
+    summary: 'Users present in a presence channel (role service, or a user allowed to subscribe)',
+  })
   @ApiParam({ name: 'channel', example: 'chat:lobby' })
   @ApiOkResponse({ type: PresenceResponseDto })
-  presence(@CurrentPrincipal() principal: Principal, @Param('channel') channel: string): Promise<PresenceResponseDto> {
+  presence(
+    @CurrentPrincipal() principal: Principal,
+    @Param('channel') channel: string,
+  ): Promise<PresenceResponseDto> {
     return this.queries.presenceOf(principal, channel);
   }
 }

@@ -3,14 +3,23 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export class HistoryQueryDto {
-  @ApiPropertyOptional({ description: 'Return publications with offsets above this one', default: 0, minimum: 0 })
+  @ApiPropertyOptional({
+    description: 'Return publications with offsets above this one',
+    default: 0,
+    minimum: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   since = 0;
 
-  @ApiPropertyOptional({ description: 'At most this many publications', default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({
+    description: 'At most this many publications',
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
