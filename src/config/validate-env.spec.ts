@@ -1,0 +1,56 @@
+import { ConfigError, validateEnv } from './validate-env.js';
+
+describe('validateEnv', () => {
+  it('applies the contract defaults', () => {
+    expect(validateEnv({})).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      NODE_ENV: 'development',
+      REDIS_KEY_PREFIX: 'sb:',
+      HISTORY_SIZE: 100,
+      HISTORY_TTL_SECONDS: 300,
+      MAX_PAYLOAD_BYTES: 65536,
+      RATE_LIMIT_PER_SECOND: 20,
+      RATE_LIMIT_BURST: 40,
+      MAX_SUBSCRIPTIONS: 256,
+      MAX_CONNECTIONS_PER_USER: 50,
+      SHUTDOWN_DRAIN_MS: 5000,
+    });
+  });
+
+  it('parses numbers and ignores unrelated variables', () => {
+    const env = validateEnv({ PORT: '8080', HISTORY_SIZE: '5', PATH: '/usr/bin' });
+    expect(env.PORT).toBe(8080);
+    expect(env.HISTORY_SIZE).toBe(5);
+    expect(env).not.toHaveProperty('PATH');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ REDIS_URL: 'notaurl' }, 'REDIS_URL'],
+    [{ REDIS_CLUSTER_NODES: 'a,b' }, 'REDIS_CLUSTER_NODES'],
+    [{ HISTORY_SIZE: '0' }, 'HISTORY_SIZE'],
+    [{ RATE_LIMIT_BURST: '1.5' }, 'RATE_LIMIT_BURST'],
+    [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES'],
+  ])('refuses %p with one line naming %s', (raw, variable) => {
+    let error: unknown;
+    try {
+      validateEnv(raw);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toContain(variable);
+    expect(message).not.toContain('\n');
+  });
+
+  it('accepts production with a secret', () => {
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
+  });
+});
