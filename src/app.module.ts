@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
+import { DocsModule } from './docs/docs.module.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         NotificationsModule,
         PublishModule,
         HealthModule,
+        DocsModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
     };

@@ -1,0 +1,171 @@
+/** JSON Schemas of the contract's payloads (contract §4–§5), for the AsyncAPI document. */
+type Schema = Record<string, unknown>;
+
+const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
+const obj = (properties: Record<string, Schema>, required: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+
+export const CHANNEL = str({
+  pattern: '^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9_.@=|-]{1,128}$',
+  examples: ['chat:lobby', 'user:alice', 'public:news'],
+});
+const ROOM = str({ pattern: '^[A-Za-z0-9_.@=|-]{1,128}$' });
+const PRESENCE_USER = obj({ userId: str(), name: str() }, ['userId']);
+
+export const SCHEMAS: Record<string, Schema> = {
+  Channel: CHANNEL,
+  StreamPosition: obj({ offset: int({ minimum: 0 }), epoch: str({ minLength: 1 }) }, ['offset', 'epoch']),
+  PresenceUser: PRESENCE_USER,
+  Publication: obj(
+    {
+      channel: ref('Channel'),
+      event: str({ pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$', maxLength: 64 }),
+      offset: int({ minimum: 1, description: 'Per channel, contiguous from 1 within an epoch' }),
+      epoch: str({ minLength: 1, description: "One life of the channel's history" }),
+      data: { description: 'Any JSON value' },
+      ts: int({ description: 'Milliseconds since the epoch' }),
+    },
+    ['channel', 'event', 'offset', 'epoch', 'data', 'ts'],
+  ),
+  CommandError: obj(
+    {
+      code: str({
+        enum: [
+          'BAD_REQUEST',
+          'UNAUTHORIZED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'RATE_LIMITED',
+          'LIMIT_EXCEEDED',
+          'INTERNAL',
+        ],
+      }),
+      message: str(),
+      details: {
+        type: 'array',
+        items: obj({ field: str(), messages: { type: 'array', items: str() } }, ['field', 'messages']),
+      },
+    },
+    ['code', 'message', 'details'],
+  ),
+  AckError: obj({ ok: { const: false }, error: ref('CommandError') }, ['ok', 'error']),
+  VolatileUserEvent: obj({ channel: ref('Channel'), event: str(), data: PRESENCE_USER, ts: int() }, [
+    'channel',
+    'event',
+    'data',
+    'ts',
+  ]),
+  SessionExpired: obj(
+    { event: { const: 'session.expired' }, data: obj({ exp: int() }, ['exp']), ts: int() },
+    ['event', 'data', 'ts'],
+  ),
+  SubscriptionRevoked: obj({ channel: ref('Channel'), event: { const: 'subscription.revoked' }, ts: int() }, [
+    'channel',
+    'event',
+    'ts',
+  ]),
+  Exception: obj({ code: str(), message: str(), event: str() }, ['code', 'message', 'event']),
+};
+
+const ok = (data: Schema): Schema => ({
+  oneOf: [obj({ ok: { const: true }, data }, ['ok', 'data']), ref('AckError')],
+});
+
+export interface CommandSpec {
+  readonly summary: string;
+  readonly payload: Schema;
+  readonly reply: Schema;
+}
+
+/** Every client → server command and its ack. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  subscribe: {
+    summary: 'Subscribe to a channel; with `since`, recover what was missed',
+    payload: obj({ channel: ref('Channel'), since: ref('StreamPosition') }, ['channel']),
+    reply: ok(
+      obj(
+        {
+          channel: ref('Channel'),
+          offset: int({ minimum: 0 }),
+          epoch: str(),
+          recovered: { type: 'boolean' },
+          publications: { type: 'array', items: ref('Publication') },
+        },
+        ['channel', 'offset', 'epoch'],
+      ),
+    ),
+  },
+  unsubscribe: {
+    summary: 'Stop receiving a channel',
+    payload: obj({ channel: ref('Channel') }, ['channel']),
+    reply: ok(obj({ channel: ref('Channel') }, ['channel'])),
+  },
+  presence: {
+    summary: 'Users present in a presence channel (chat:)',
+    payload: obj({ channel: ref('Channel') }, ['channel']),
+    reply: ok(
+      obj({ channel: ref('Channel'), users: { type: 'array', items: ref('PresenceUser') } }, [
+        'channel',
+        'users',
+      ]),
+    ),
+  },
+  'auth.refresh': {
+    summary: "Replace the connection's token (same sub)",
+    payload: obj({ token: str() }, ['token']),
+    reply: ok(obj({ exp: int() })),
+  },
+  'chat.send': {
+    summary: 'Post a chat.message to chat:{room}; a repeated clientId is a safe retry',
+    payload: obj(
+      { room: ROOM, text: str({ minLength: 1, maxLength: 4000 }), clientId: str({ maxLength: 128 }) },
+      ['room', 'text'],
+    ),
+    reply: ok(obj({ id: str(), offset: int({ minimum: 1 }) }, ['id', 'offset'])),
+  },
+  'chat.typing': {
+    summary: "Tell the room's other subscribers you are typing (volatile)",
+    payload: obj({ room: ROOM }, ['room']),
+    reply: ok(obj({})),
+  },
+};
+
+/** Every server → client event. Publications use their own event name; these are the fixed ones. */
+export const EVENTS: Record<string, { summary: string; payload: Schema }> = {
+  publication: {
+    summary: 'Any stored publication, emitted under its own `event` name',
+    payload: ref('Publication'),
+  },
+  'chat.message': {
+    summary: 'A chat message publication (data: id, room, text, from, clientId?)',
+    payload: ref('Publication'),
+  },
+  notification: {
+    summary: 'A notification publication in user:{id} (data: id, title, body?, data?, createdAt)',
+    payload: ref('Publication'),
+  },
+  'chat.typing': { summary: 'Someone is typing (volatile)', payload: ref('VolatileUserEvent') },
+  'presence.join': {
+    summary: "A user's first connection subscribed (volatile)",
+    payload: ref('VolatileUserEvent'),
+  },
+  'presence.leave': {
+    summary: "A user's last connection left (volatile)",
+    payload: ref('VolatileUserEvent'),
+  },
+  'session.expired': {
+    summary: 'The token expired without refresh; the server disconnects',
+    payload: ref('SessionExpired'),
+  },
+  'subscription.revoked': {
+    summary: 'A refreshed token no longer allows this channel',
+    payload: ref('SubscriptionRevoked'),
+  },
+  exception: { summary: 'A failed command that was sent without an ack callback', payload: ref('Exception') },
+};
