@@ -50,6 +50,11 @@ describe('validateEnv', () => {
     expect(message).not.toContain('\n');
   });
 
+  it('never echoes a secret value back', () => {
+    expect(() => validateEnv({ JWT_SECRET: 'hunter2' })).toThrow(/^(?!.*hunter2)/);
+    expect(() => validateEnv({ REDIS_URL: 'redis//:pa55word@host' })).toThrow(/^(?!.*pa55word)/);
+  });
+
   it('accepts production with a secret', () => {
     expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).NODE_ENV).toBe('production');
   });

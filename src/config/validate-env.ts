@@ -31,9 +31,17 @@ export const ENV_KEYS = [
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof EnvDto)[];
 
+/** The constraint that explains a failure best: the type or presence check, before range checks. */
+const PRIORITY = ['isString', 'isInt', 'isIn', 'matches'];
+/** Never echoed back: a start-up error line ends up in logs. */
+const SECRETS = new Set(['JWT_SECRET', 'REDIS_URL', 'REDIS_CLUSTER_NODES']);
+
 function describe(error: ValidationError): string {
-  const reasons = Object.values(error.constraints ?? {});
-  const shown = error.value === undefined ? '' : ` (got ${JSON.stringify(String(error.value))})`;
+  const constraints = error.constraints ?? {};
+  const key = PRIORITY.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+  const reasons = key === undefined ? [] : [constraints[key]];
+  const secret = SECRETS.has(error.property);
+  const shown = error.value === undefined || secret ? '' : ` (got ${JSON.stringify(String(error.value))})`;
   return `Invalid environment variable ${error.property}${shown}: ${reasons[0] ?? 'invalid value'}`;
 }
 
