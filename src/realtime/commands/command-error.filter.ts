@@ -1,4 +1,11 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ErrorCode, type CommandError } from '../errors/error-code.js';
@@ -10,6 +17,14 @@ import type { AckCallback, GatewaySocket } from '../realtime.events.js';
  * when the client sent no ack callback, an `exception` event `{ code, message, event }`.
  * Nothing here disconnects the client.
  */
+const HTTP_CODES: Partial<Record<number, CommandError['code']>> = {
+  [HttpStatus.BAD_REQUEST]: ErrorCode.BadRequest,
+  [HttpStatus.UNAUTHORIZED]: ErrorCode.Unauthorized,
+  [HttpStatus.FORBIDDEN]: ErrorCode.Forbidden,
+  [HttpStatus.NOT_FOUND]: ErrorCode.NotFound,
+  [HttpStatus.TOO_MANY_REQUESTS]: ErrorCode.RateLimited,
+};
+
 @Catch()
 export class CommandErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(CommandErrorFilter.name);
@@ -32,6 +47,11 @@ export class CommandErrorFilter implements ExceptionFilter {
       if (exception.cause)
         this.logger.warn(`${command}: ${exception.message}: ${describeCause(exception.cause)}`);
       return exception.toCommandError();
+    }
+    // An HTTP exception thrown by shared code (a pipe, a guard): keep its meaning.
+    if (exception instanceof HttpException) {
+      const code = HTTP_CODES[exception.getStatus()];
+      if (code) return { code, message: exception.message, details: [] };
     }
     // A guard that returned false (Nest's own WsException "Forbidden resource").
     if (exception instanceof WsException) {
