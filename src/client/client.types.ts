@@ -1,0 +1,96 @@
+import type { ManagerOptions, SocketOptions } from 'socket.io-client';
+import type { Publication, StreamPosition } from '../realtime/history/publication.js';
+import type { PresenceUser } from '../realtime/presence/presence-store.js';
+import type {
+  ExceptionEvent,
+  PresenceEvent,
+  SessionExpiredEvent,
+  SubscriptionRevokedEvent,
+} from '../realtime/realtime.events.js';
+import type { Resync, SubscribeAck } from './channel-sequencer.js';
+import type { SwitchboardError } from './switchboard-error.js';
+import type { TokenProvider } from './token-keeper.js';
+
+export type { Publication, StreamPosition, PresenceUser, PresenceEvent, SessionExpiredEvent };
+export type { SubscriptionRevokedEvent, ExceptionEvent, SubscribeAck };
+
+/** Client → server commands of contract §5: payload and the ok answer's `data`. */
+export interface ClientCommands {
+  subscribe: { payload: { channel: string; since?: StreamPosition }; result: SubscribeAck };
+  unsubscribe: { payload: { channel: string }; result: { channel: string } };
+  presence: { payload: { channel: string }; result: { channel: string; users: PresenceUser[] } };
+  'auth.refresh': { payload: { token: string }; result: { exp?: number } };
+  'chat.send': {
+    payload: { room: string; text: string; clientId?: string };
+    result: { id: string; offset: number };
+  };
+  'chat.typing': { payload: { room: string }; result: Record<string, never> };
+}
+export type CommandName = keyof ClientCommands;
+
+export type TransportName = 'websocket' | 'polling' | 'webtransport';
+
+/**
+ * Everything `io(url, options)` accepts passes through (transports, path, extraHeaders,
+ * reconnection, reconnectionDelay, reconnectionDelayMax, randomizationFactor, …), plus:
+ */
+export interface SwitchboardClientOptions extends Partial<ManagerOptions & SocketOptions> {
+  /** A token, or a provider called at connect and again before the token's `exp`. */
+  token: string | TokenProvider;
+  /** How long a command waits for its answer (default 10 000 ms). */
+  commandTimeoutMs?: number;
+  /** How long out-of-order or gapped live publications are held before recovery (default 250 ms). */
+  gapHoldMs?: number;
+  /** How long before `exp` a new token is fetched and sent with `auth.refresh` (default 30 000 ms). */
+  refreshMarginMs?: number;
+}
+
+export interface ResyncEvent extends Resync {
+  readonly channel: string;
+}
+
+export interface ConnectionState {
+  readonly connected: boolean;
+  /** The transport in use now; `undefined` while disconnected. */
+  readonly transport?: TransportName;
+  /** Successful connections after the first one. */
+  readonly reconnects: number;
+}
+
+/** Events of {@link SwitchboardClient}. */
+export interface ClientEvents {
+  connect: ConnectionState;
+  disconnect: { reason: string; willReconnect: boolean };
+  /** The transport changed (the upgrade from polling to WebSocket). */
+  transport: { name: TransportName };
+  /** Socket.IO schedules reconnection attempt number `attempt` (its own backoff and jitter). */
+  reconnect_attempt: { attempt: number };
+  /** The handshake was refused (`UNAUTHORIZED`, `LIMIT_EXCEEDED`, …) or the transport failed. */
+  connect_error: SwitchboardError;
+  /** The handshake was refused with `UNAUTHORIZED`: the token provider must produce a valid token. */
+  unauthorized: { reason: string };
+  /** The token expired without refresh; the server closed the connection. Call `connect()` again. */
+  'session.expired': SessionExpiredEvent;
+  'token.refreshed': { exp?: number };
+  /** Fetching or sending a fresh token failed; retried until the token expires. */
+  'token.error': SwitchboardError;
+  /** Recovery could not fill a gap on `channel`: the app must reload that channel's state. */
+  resync: ResyncEvent;
+  'subscription.revoked': SubscriptionRevokedEvent;
+  /** A subscription failed for good (e.g. `FORBIDDEN` after a token refresh) and was dropped. */
+  'subscription.error': { channel: string; error: SwitchboardError };
+  /** A command sent without an answer callback failed on the server. */
+  exception: ExceptionEvent;
+}
+
+/** Events of one {@link Subscription}. */
+export interface SubscriptionEvents {
+  resync: ResyncEvent;
+  'presence.join': PresenceEvent;
+  'presence.leave': PresenceEvent;
+  'chat.typing': PresenceEvent;
+  revoked: SubscriptionRevokedEvent;
+  error: SwitchboardError;
+}
+
+export type PublicationHandler<T = unknown> = (publication: Publication<T>) => void;

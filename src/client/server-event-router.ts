@@ -1,0 +1,44 @@
+import type { Publication } from '../realtime/history/publication.js';
+import type {
+  ExceptionEvent,
+  PresenceEvent,
+  SessionExpiredEvent,
+  SubscriptionRevokedEvent,
+} from '../realtime/realtime.events.js';
+import type { Subscription } from './subscription.js';
+
+export interface RouteTargets {
+  subscription(channel: string): Subscription | undefined;
+  sessionExpired(event: SessionExpiredEvent): void;
+  revoked(event: SubscriptionRevokedEvent, subscription: Subscription | undefined): void;
+  exception(event: ExceptionEvent): void;
+}
+
+function isPublication(payload: unknown): payload is Publication {
+  if (typeof payload !== 'object' || payload === null) return false;
+  const p = payload as Record<string, unknown>;
+  return typeof p.channel === 'string' && typeof p.offset === 'number' && typeof p.epoch === 'string';
+}
+
+/**
+ * Dispatches one server event (contract §4): stored publications (any event name, known by
+ * their offset and epoch) to their channel's subscription, the fixed volatile events by name.
+ * Events of channels the app did not subscribe to through the SDK are ignored.
+ */
+export function routeServerEvent(event: string, payload: unknown, targets: RouteTargets): void {
+  if (isPublication(payload)) return targets.subscription(payload.channel)?.receive(payload);
+  const channel = (payload as { channel?: unknown } | null)?.channel;
+  const subscription = typeof channel === 'string' ? targets.subscription(channel) : undefined;
+  switch (event) {
+    case 'presence.join':
+    case 'presence.leave':
+    case 'chat.typing':
+      return subscription?.volatile(event, payload as PresenceEvent);
+    case 'session.expired':
+      return targets.sessionExpired(payload as SessionExpiredEvent);
+    case 'subscription.revoked':
+      return targets.revoked(payload as SubscriptionRevokedEvent, subscription);
+    case 'exception':
+      return targets.exception(payload as ExceptionEvent);
+  }
+}
