@@ -136,16 +136,27 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     return this.commands.send(command, payload, options.timeoutMs);
   }
 
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Closes the connection and ends every subscription. Resolves once the transport has
+   * closed (over long-polling, after the close packet's request completes).
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
     this.refresher.stop();
     for (const subscription of this.subscriptions.values()) {
       subscription.close(new SwitchboardError('CLOSED', 'the client is closed'));
     }
     this.subscriptions.clear();
+    const engine = this.socket.io.engine as
+      { readyState?: string; once(event: 'close', fn: () => void): void } | undefined;
+    const transportClosed =
+      engine && engine.readyState !== 'closed'
+        ? new Promise<void>((resolve) => engine.once('close', () => resolve()))
+        : Promise.resolve();
     this.socket.close();
     this.removeAllListeners();
+    return transportClosed;
   }
 
   private readonly link: SubscriptionLink = {
