@@ -6,6 +6,8 @@ import { ChatModule } from './chat/chat.module.js';
 import { DocsModule } from './docs/docs.module.js';
 import { AppConfig } from './config/app-config.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
+import { validateEnv } from './config/validate-env.js';
+import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -40,6 +42,8 @@ export class AppModule {
         PublishModule,
         HealthModule,
         DocsModule,
+        // Mints tokens for anyone (the demo's sign-in): the route must not exist in production.
+        ...(validateEnv(env).NODE_ENV === 'production' ? [] : [DevModule]),
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
     };

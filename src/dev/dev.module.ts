@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { DevTokenController } from './dev-token.controller.js';
+
+/**
+ * Development-only endpoints behind the demo page; AppModule leaves this module out when
+ * NODE_ENV=production. NotificationsService is stateless, so a local instance is used
+ * rather than widening the notifications module's exports for a dev helper.
+ */
+@Module({
+  imports: [RealtimeModule],
+  controllers: [DevTokenController],
+  providers: [NotificationsService],
+})
+export class DevModule {}

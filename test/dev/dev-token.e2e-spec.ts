@@ -1,0 +1,73 @@
+import jwt from 'jsonwebtoken';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
+import { request } from '../support/http.js';
+import { commandOk, connect, waitForEvent } from '../support/socket.js';
+
+describe('dev endpoints (demo sign-in)', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startGateway({ NODE_ENV: 'development' });
+  });
+  afterAll(() => gateway.close());
+
+  it('POST /api/v1/dev/token mints a one-hour chat:* token with no roles that connects', async () => {
+    const response = await request<{ token: string }>(gateway.url, 'POST', '/api/v1/dev/token', {
+      body: { sub: 'alice', name: 'Alice' },
+    });
+    expect(response.status).toBe(201);
+    const claims = jwt.decode(response.body.token) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: 'alice', name: 'Alice', channels: ['chat:*'] });
+    expect(claims.roles).toBeUndefined();
+    expect((claims.exp as number) - (claims.iat as number)).toBe(3600);
+
+    const socket = await connect(gateway.url, response.body.token);
+    await commandOk(socket, 'subscribe', { channel: 'chat:lobby' });
+    socket.close();
+    const publish = await request(gateway.url, 'POST', '/api/v1/publish', {
+      token: response.body.token,
+      body: { channel: 'public:x', event: 'x', data: null },
+    });
+    expect(publish.status).toBe(403);
+  });
+
+  it('refuses a sub that is not a valid channel name part', async () => {
+    const response = await request(gateway.url, 'POST', '/api/v1/dev/token', { body: { sub: 'no spaces' } });
+    expect(response.status).toBe(400);
+  });
+
+  it('POST /api/v1/dev/notify-me sends a notification to the caller only', async () => {
+    const token = gateway.token({ sub: 'carol' });
+    const socket = await connect(gateway.url, token);
+    const arrived = waitForEvent<{ channel: string; data: { title: string } }>(socket, 'notification');
+    const response = await request(gateway.url, 'POST', '/api/v1/dev/notify-me', {
+      token,
+      body: { title: 'Ping' },
+    });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ channel: 'user:carol' });
+    expect(await arrived).toMatchObject({ channel: 'user:carol', data: { title: 'Ping' } });
+    socket.close();
+    const anonymous = await request(gateway.url, 'POST', '/api/v1/dev/notify-me', { body: {} });
+    expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('dev endpoints with NODE_ENV=production', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await startGateway({ NODE_ENV: 'production' });
+  });
+  afterAll(() => gateway.close());
+
+  it('do not exist', async () => {
+    const mint = await request(gateway.url, 'POST', '/api/v1/dev/token', { body: { sub: 'alice' } });
+    expect(mint.status).toBe(404);
+    const notify = await request(gateway.url, 'POST', '/api/v1/dev/notify-me', {
+      token: gateway.token({ sub: 'alice' }),
+      body: {},
+    });
+    expect(notify.status).toBe(404);
+    const openapi = await request<{ paths: Record<string, unknown> }>(gateway.url, 'GET', '/docs-json');
+    expect(Object.keys(openapi.body.paths).filter((path) => path.includes('/dev/'))).toEqual([]);
+  });
+});
