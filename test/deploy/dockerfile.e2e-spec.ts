@@ -24,7 +24,7 @@ import {
   type Stage,
 } from './support/dockerfile.js';
 import { runNodeHealthcheck } from './support/healthcheck.js';
-import { readRepoFile, repoPath } from './support/repo-files.js';
+import { readRepoFile, repoPath, ROOT } from './support/repo-files.js';
 
 /**
  * The Dockerfile without a Docker engine: its structure is read, the build stage is replayed
@@ -93,8 +93,15 @@ describe('Dockerfile', () => {
       expect(existsSync(repoPath(source))).toBe(true);
       expect([source, isIgnored(dockerignore, source)]).toEqual([source, false]);
     }
-    for (const kept of ['.env', '.env.production', 'node_modules/x', 'dist/main.js', '.git/HEAD']) {
-      expect([kept, isIgnored(dockerignore, kept)]).toEqual([kept, true]);
+    for (const excluded of [
+      '.env',
+      '.env.production',
+      'node_modules/x',
+      'dist/main.js',
+      '.git/HEAD',
+      'public/vendor/x.js',
+    ]) {
+      expect([excluded, isIgnored(dockerignore, excluded)]).toEqual([excluded, true]);
     }
   });
 
@@ -104,7 +111,10 @@ describe('Dockerfile', () => {
       context = mkdtempSync(join(tmpdir(), 'sb-docker-'));
       for (const copy of instructions(build, 'COPY').map((c) => copyArgs(c.args))) {
         for (const source of copy.sources)
-          cpSync(repoPath(source), join(context, source), { recursive: true });
+          cpSync(repoPath(source), join(context, source), {
+            recursive: true,
+            filter: (path) => path === repoPath(source) || !isIgnored(dockerignore, relative(ROOT, path)),
+          });
       }
       // `npm ci` is replaced by the installed tree: the packages are the lock file's either way.
       symlinkSync(repoPath('node_modules'), join(context, 'node_modules'), 'dir');
@@ -113,8 +123,13 @@ describe('Dockerfile', () => {
     }, 120_000);
     afterAll(() => rmSync(context, { recursive: true, force: true }));
 
-    it('the build stage produces dist/main.js from the copied files alone', () => {
+    it('the build stage produces dist/main.js and every asset the demo page loads', () => {
       expect(statSync(join(context, 'dist', 'main.js')).isFile()).toBe(true);
+      const page = readFileSync(join(context, 'public', 'index.html'), 'utf8');
+      const assets = [...page.matchAll(/(?:src|href)="\/([^"]+)"/g)].map((match) => match[1]);
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets)
+        expect([asset, existsSync(join(context, 'public', asset))]).toEqual([asset, true]);
     });
 
     it('the compiled server imports only production dependencies (npm ci --omit=dev suffices)', () => {
