@@ -60,7 +60,12 @@ export class HandshakeMiddleware {
     await this.acquireConnection(socket, principal);
     socket.data.principal = principal;
     socket.data.subscriptions = new Set();
-    this.subscriptions.joinPersonal(socket);
+    try {
+      await this.subscriptions.joinPersonal(socket);
+    } catch (error) {
+      this.logger.warn(`personal channel feed unavailable: ${String(error)}`);
+      throw connectError(ErrorCode.Internal, 'channel feed unavailable');
+    }
   }
 
   private async acquireConnection(socket: GatewaySocket, principal: Principal): Promise<void> {

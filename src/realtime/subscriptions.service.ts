@@ -38,9 +38,16 @@ export class SubscriptionsService {
   ) {}
 
   /** The personal channel, joined during the handshake; it does not count against the limit. */
-  joinPersonal(socket: GatewaySocket): void {
+  async joinPersonal(socket: GatewaySocket): Promise<void> {
     const channel = UserChannelPolicy.channelOf(socket.data.principal.sub);
-    void socket.join(channelRoom(channel));
+    await socket.join(channelRoom(channel));
+    try {
+      await this.watch(channel);
+    } catch (error) {
+      await socket.leave(channelRoom(channel));
+      this.unwatchIfUnused(socket, channel);
+      throw error;
+    }
     socket.data.subscriptions.add(channel);
     this.metrics.subscriptions.inc();
   }
@@ -67,6 +74,7 @@ export class SubscriptionsService {
       this.metrics.subscriptions.inc();
     }
     try {
+      if (isNew) await this.watch(name);
       const result = since
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
@@ -99,6 +107,7 @@ export class SubscriptionsService {
     const names = [...socket.data.subscriptions];
     socket.data.subscriptions.clear();
     this.metrics.subscriptions.dec(names.length);
+    for (const name of names) this.unwatchIfUnused(socket, name);
     for (const name of names) {
       const channel = this.registry.resolve(name);
       if (!channel.policy.presence) continue;
@@ -114,6 +123,23 @@ export class SubscriptionsService {
     if (!socket.data.subscriptions.delete(name)) return;
     void socket.leave(channelRoom(name));
     this.metrics.subscriptions.dec();
+    this.unwatchIfUnused(socket, name);
+  }
+
+  /**
+   * With a per-channel feed (Redis), this instance receives a channel's publications only
+   * while it watches it. Called after joining the room (so a concurrent last leave of the
+   * room cannot unwatch it under us) and awaited before the top is read (so every later
+   * publication arrives live).
+   */
+  private watch(name: string): Promise<void> {
+    const watch = this.log.watch?.bind(this.log);
+    return watch ? this.backend.run('watch', () => watch(name)) : Promise.resolve();
+  }
+
+  /** The room is local to this instance: once it is empty, the feed is not needed here. */
+  private unwatchIfUnused(socket: GatewaySocket, name: string): void {
+    if (!socket.nsp.adapter.rooms.has(channelRoom(name))) this.log.unwatch?.(name);
   }
 
   private countedSubscriptions(socket: GatewaySocket): number {

@@ -39,6 +39,15 @@ export interface ChannelLog {
   recover(channel: string, position: StreamPosition): Promise<Recovery>;
   /** Every instance's local delivery: called for each publication, in offset order per channel. */
   onPublication(listener: PublicationListener): void;
+  /**
+   * For logs whose feed is per channel (Redis): start receiving `channel`'s publications on
+   * this instance. Resolves once every later append is certain to reach `onPublication`, so
+   * the caller must await it before reading the top. Called after a local socket joined the
+   * channel's room; a log without it feeds every channel.
+   */
+  watch?(channel: string): Promise<void>;
+  /** This instance's room of `channel` became empty: its feed is no longer needed here. */
+  unwatch?(channel: string): void;
 }
 
 export const CHANNEL_LOG = Symbol('ChannelLog');

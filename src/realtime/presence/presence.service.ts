@@ -12,7 +12,13 @@ export class PresenceService {
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
     private readonly sockets: SocketServerRef,
     private readonly backend: BackendCall,
-  ) {}
+  ) {
+    // Joins and leaves a shared store makes by itself (a dead instance swept) are announced
+    // by the instance that made them, like those that follow from add/remove.
+    this.store.onChange?.(({ channel, event, user }) => {
+      if (this.sockets.ready) this.announce(channel, event, user);
+    });
+  }
 
   async enter(channel: string, principal: Principal, connectionId: string): Promise<void> {
     const user = presenceUser(principal);

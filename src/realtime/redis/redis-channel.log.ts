@@ -1,0 +1,118 @@
+import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from '../history/channel-log.js';
+import { newEpoch } from '../history/memory-channel.log.js';
+import type {
+  ChannelTop,
+  HistoryPage,
+  Publication,
+  Recovery,
+  StreamPosition,
+} from '../history/publication.js';
+import { APPEND_SCRIPT, READ_SCRIPT } from './channel-log.scripts.js';
+import type { RedisClient } from './lua-script.js';
+import { parsePublication, publicationHead } from './publication-json.js';
+import type { RedisPublicationFeed } from './redis-publication.feed.js';
+import type { RedisKeys } from './redis-keys.js';
+
+export interface RedisChannelLogOptions {
+  readonly historySize: number;
+  readonly ttlSeconds: number;
+  /** Cluster: the feed is a shard channel, published with SPUBLISH. */
+  readonly sharded: boolean;
+}
+
+interface ReadReply {
+  epoch: string;
+  offset: number;
+  publications: Publication[];
+}
+
+function readReply(reply: unknown): ReadReply {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'number') {
+    throw new Error('unexpected reply from the read script');
+  }
+  const [epoch, offset, ...entries] = reply as [string, number, ...unknown[]];
+  return { epoch, offset, publications: entries.map((entry) => parsePublication(String(entry))) };
+}
+
+/**
+ * The channel log in Redis, shared by every instance. Each operation is one script on the
+ * channel's slot (see {@link APPEND_SCRIPT} for why the publish happens inside it); the
+ * delivery feed comes back through {@link RedisPublicationFeed}.
+ */
+export class RedisChannelLog implements ChannelLog {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly feed: RedisPublicationFeed,
+    private readonly options: RedisChannelLogOptions,
+  ) {}
+
+  async append(request: AppendRequest): Promise<AppendResult> {
+    const keys = this.keys.channel(request.channel);
+    const scriptKeys = [keys.top, keys.log];
+    if (request.idempotencyKey !== undefined) scriptKeys.push(keys.idempotency(request.idempotencyKey));
+    const reply = await APPEND_SCRIPT.run(this.redis, scriptKeys, [
+      publicationHead(request.channel, request.event, request.data, Date.now()),
+      request.keep ? '1' : '0',
+      this.options.historySize,
+      this.options.ttlSeconds,
+      newEpoch(),
+      keys.feed,
+      this.options.sharded ? 'SPUBLISH' : 'PUBLISH',
+    ]);
+    if (!Array.isArray(reply) || typeof reply[1] !== 'string') {
+      throw new Error('unexpected reply from the append script');
+    }
+    return { publication: parsePublication(reply[1]), duplicate: reply[0] === 1 };
+  }
+
+  async top(channel: string): Promise<ChannelTop> {
+    const { epoch, offset } = await this.readScript(channel, '', '', '');
+    return { epoch, offset };
+  }
+
+  async read(channel: string, since: number, limit: number): Promise<HistoryPage> {
+    // Nothing is stored beyond a safe integer: such a `since` reads just the top.
+    const from = Number.isSafeInteger(since) && since >= 0 ? String(since + 1) : '';
+    return this.readScript(channel, from, String(limit), '');
+  }
+
+  async recover(channel: string, position: StreamPosition): Promise<Recovery> {
+    // An offset Redis cannot parse as a stream id can never be recovered: just the top.
+    const readable = Number.isSafeInteger(position.offset) && position.offset >= 0;
+    const from = readable ? String(position.offset + 1) : '';
+    const { epoch, offset, publications } = await this.readScript(channel, from, '', position.epoch);
+    // Recovered only when every offset after `since` is still stored: the range must be
+    // exactly since+1..top (history is contiguous, trimming only drops the oldest).
+    const missing = offset - position.offset;
+    const recovered =
+      readable &&
+      position.epoch === epoch &&
+      missing >= 0 &&
+      publications.length === missing &&
+      (missing === 0 || publications[0]?.offset === position.offset + 1);
+    return recovered ? { epoch, offset, recovered: true, publications } : { epoch, offset, recovered: false };
+  }
+
+  onPublication(listener: PublicationListener): void {
+    this.feed.onPublication(listener);
+  }
+
+  watch(channel: string): Promise<void> {
+    return this.feed.watch(channel);
+  }
+
+  unwatch(channel: string): void {
+    this.feed.unwatch(channel);
+  }
+
+  private async readScript(channel: string, from: string, count: string, epoch: string): Promise<ReadReply> {
+    const keys = this.keys.channel(channel);
+    const reply = await READ_SCRIPT.run(
+      this.redis,
+      [keys.top, keys.log],
+      [newEpoch(), this.options.ttlSeconds, from, count, epoch],
+    );
+    return readReply(reply);
+  }
+}

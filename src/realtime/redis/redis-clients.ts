@@ -1,0 +1,144 @@
+import { Logger } from '@nestjs/common';
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
+import type { RedisTopology } from '../../config/app-config.js';
+import type { RedisClient } from './lua-script.js';
+import { withTimeout } from './with-timeout.js';
+
+export interface RedisClientsOptions {
+  /** A command without an answer after this fails (Redis hung): callers answer 503 meanwhile. */
+  readonly commandTimeoutMs: number;
+  /** Start-up fails when Redis cannot be reached within this. */
+  readonly connectTimeoutMs: number;
+}
+
+type Role = 'command' | 'feed' | 'adapter';
+
+/** Reconnect quickly and forever: an outage ends by itself when Redis returns. */
+const retryDelay = (attempt: number): number => Math.min(100 * attempt, 2_000);
+
+/**
+ * How each client behaves while Redis is down:
+ * - `command` (scripts, presence, connection slots, the adapter's publishes) fails at once
+ *   (no offline queue, no retry of a command in flight: an append must never run twice),
+ *   so REST answers 503 instead of hanging;
+ * - `feed` (publication feeds) fails a subscribe at once too; the feed resubscribes itself;
+ * - `adapter` (the Socket.IO adapter's subscriptions) queues its subscribes until Redis is
+ *   back, because the adapter issues them fire-and-forget and never repeats them.
+ */
+function redisOptions(role: Role, options: RedisClientsOptions): RedisOptions {
+  const failFast = role !== 'adapter';
+  return {
+    lazyConnect: true,
+    connectionName: `switchboard-${role}`,
+    connectTimeout: options.connectTimeoutMs,
+    enableOfflineQueue: !failFast,
+    maxRetriesPerRequest: failFast ? 0 : null,
+    autoResendUnfulfilledCommands: !failFast,
+    autoResubscribe: role === 'adapter',
+    ...(role === 'command' && { commandTimeout: options.commandTimeoutMs }),
+  };
+}
+
+function createClient(
+  topology: Exclude<RedisTopology, { kind: 'none' }>,
+  role: Role,
+  options: RedisClientsOptions,
+): RedisClient {
+  const { enableOfflineQueue, ...nodeOptions } = redisOptions(role, options);
+  if (topology.kind === 'single')
+    return new Redis(topology.url, { ...nodeOptions, enableOfflineQueue, retryStrategy: retryDelay });
+  const clusterOptions: ClusterOptions = {
+    lazyConnect: true,
+    enableOfflineQueue,
+    clusterRetryStrategy: retryDelay,
+    // Subscribers of shard channels: one connection per master, resubscribed on topology changes.
+    shardedSubscribers: role !== 'command',
+    redisOptions: nodeOptions,
+  };
+  return new Cluster(topology.nodes, clusterOptions);
+}
+
+/**
+ * The backend's three Redis connections (three per node in a cluster). Every client has an
+ * `error` listener (an unhandled `error` event would crash the process); errors are logged
+ * once per outage, not once per reconnect attempt.
+ */
+export class RedisClients {
+  private readonly logger = new Logger(RedisClients.name);
+
+  private constructor(
+    readonly command: RedisClient,
+    readonly feed: RedisClient,
+    readonly adapter: RedisClient,
+    readonly sharded: boolean,
+  ) {
+    for (const [role, client] of this.all) this.watchErrors(role, client);
+  }
+
+  static async connect(
+    topology: Exclude<RedisTopology, { kind: 'none' }>,
+    options: RedisClientsOptions,
+  ): Promise<RedisClients> {
+    const clients = new RedisClients(
+      createClient(topology, 'command', options),
+      createClient(topology, 'feed', options),
+      createClient(topology, 'adapter', options),
+      topology.kind === 'cluster',
+    );
+    try {
+      await Promise.all(
+        clients.all.map(([role, client]) =>
+          withTimeout(client.connect(), options.connectTimeoutMs, `connect ${role}`),
+        ),
+      );
+    } catch (error) {
+      for (const [, client] of clients.all) client.disconnect();
+      const where = topology.kind === 'single' ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`${where}: Redis is unreachable: ${reason}`, { cause: error });
+    }
+    return clients;
+  }
+
+  /** Whether every connection is up right now. */
+  get connected(): boolean {
+    return this.all.every(([, client]) => client.status === 'ready');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.all.map(async ([, client]) => {
+        if (client.status === 'end') return;
+        try {
+          await withTimeout(client.quit(), 2_000, 'quit');
+        } catch {
+          client.disconnect();
+        }
+      }),
+    );
+  }
+
+  private get all(): [Role, RedisClient][] {
+    return [
+      ['command', this.command],
+      ['feed', this.feed],
+      ['adapter', this.adapter],
+    ];
+  }
+
+  private watchErrors(role: Role, client: RedisClient): void {
+    let reported = false;
+    client.on('ready', () => {
+      if (reported) this.logger.log(`Redis ${role} connection is back`);
+      reported = false;
+    });
+    client.on('error', (error: Error) => {
+      if (reported) return this.logger.debug(`Redis ${role} connection: ${error.message}`);
+      reported = true;
+      this.logger.warn(`Redis ${role} connection failed (reconnecting): ${error.message}`);
+    });
+    client.on('node error', (error: Error) =>
+      this.logger.debug(`Redis ${role} cluster node: ${error.message}`),
+    );
+  }
+}
