@@ -1,0 +1,106 @@
+import { jest } from '@jest/globals';
+import { Cluster } from 'ioredis';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
+import { request } from '../support/http.js';
+import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
+import { receiveOffsets } from './support/offsets.js';
+import { countKeys } from './support/redis-keyspace.js';
+import { PrivateCluster } from './support/redis-server.js';
+
+jest.setTimeout(180_000);
+
+const PUBLICATIONS = 120;
+
+describe('redis cluster: sharded feeds keep order across instances', () => {
+  const sockets: ClientSocket[] = [];
+  let cluster: PrivateCluster;
+  let a: RunningGateway;
+  let b: RunningGateway;
+
+  beforeAll(async () => {
+    cluster = await PrivateCluster.start();
+    const env = { REDIS_CLUSTER_NODES: cluster.seeds, REDIS_KEY_PREFIX: 't-cluster:' };
+    a = await startGateway({ ...env, INSTANCE_ID: 'cluster-a' });
+    b = await startGateway({ ...env, INSTANCE_ID: 'cluster-b' });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await a?.close();
+    await b?.close();
+    await cluster?.destroy();
+  });
+
+  async function member(gateway: RunningGateway, sub: string): Promise<ClientSocket> {
+    const socket = await connect(gateway.url, gateway.token({ sub, channels: ['chat:*'] }));
+    sockets.push(socket);
+    return socket;
+  }
+
+  it('spreads channels over the shards', async () => {
+    const service = a.token({ sub: 'backend', roles: ['service'] });
+    for (let i = 0; i < 12; i++) {
+      const answer = await request(i % 2 ? a.url : b.url, 'POST', '/api/v1/publish', {
+        token: service,
+        body: { channel: `public:spread-${i}`, event: 'tick', data: null },
+      });
+      expect(answer.status).toBe(201);
+    }
+    const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })));
+    try {
+      await new Promise((resolve) => client.once('ready', resolve));
+      const perNode = await Promise.all(
+        client.nodes('master').map((node) => node.keys('t-cluster:{c:public:spread-*')),
+      );
+      // Each channel's keys sit together, on one node; twelve channels land on more than one.
+      expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
+      expect(await countKeys(client, 't-cluster:{c:public:spread-')).toBe(24); // top + log each
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it(`delivers ${PUBLICATIONS} concurrent publications from both instances as 1..N on both`, async () => {
+    const channel = 'public:cluster-ordered';
+    const subscribers = [await member(a, 'sub-a'), await member(b, 'sub-b')];
+    for (const socket of subscribers) await commandOk(socket, 'subscribe', { channel });
+    const received = subscribers.map((socket) => receiveOffsets(socket, 'tick', PUBLICATIONS + 1, 90_000));
+    const service = a.token({ sub: 'backend', roles: ['service'] });
+    const publish = (url: string, data: unknown) =>
+      request<{ offset: number }>(url, 'POST', '/api/v1/publish', {
+        token: service,
+        body: { channel, event: 'tick', data },
+      });
+    const answers = await Promise.all(
+      Array.from({ length: PUBLICATIONS }, (_, i) => publish(i % 2 ? a.url : b.url, { i })),
+    );
+    expect(answers.every((answer) => answer.status === 201)).toBe(true);
+    expect((await publish(a.url, { sentinel: true })).body.offset).toBe(PUBLICATIONS + 1);
+    const expected = Array.from({ length: PUBLICATIONS + 1 }, (_, i) => i + 1);
+    for (const offsets of await Promise.all(received)) expect(offsets).toEqual(expected);
+  });
+
+  it('recovers on the other instance and fans presence out through the sharded adapter', async () => {
+    const channel = 'chat:cluster-room';
+    const observer = await member(b, 'observer');
+    await commandOk(observer, 'subscribe', { channel });
+    const leaving = await member(a, 'rita');
+    const joined = waitForEvent<{ data: { userId: string } }>(observer, 'presence.join', {
+      timeoutMs: 10_000,
+    });
+    const top = await commandOk<{ epoch: string; offset: number }>(leaving, 'subscribe', { channel });
+    expect((await joined).data.userId).toBe('rita');
+    await commandOk(leaving, 'chat.send', { room: 'cluster-room', text: 'one' });
+    leaving.close();
+    for (const text of ['two', 'three'])
+      await commandOk(observer, 'chat.send', { room: 'cluster-room', text });
+
+    const back = await member(b, 'rita');
+    const recovered = await commandOk<{
+      recovered: boolean;
+      offset: number;
+      publications: { offset: number; data: { text: string } }[];
+    }>(back, 'subscribe', { channel, since: { offset: top.offset + 1, epoch: top.epoch } });
+    expect(recovered).toMatchObject({ recovered: true, offset: top.offset + 3 });
+    expect(recovered.publications.map((p) => p.data.text)).toEqual(['two', 'three']);
+  });
+});
