@@ -2,6 +2,8 @@ import { jest } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, command, commandOk, connect, waitForEvent } from '../support/socket.js';
+import { RedisBackend } from '../../src/realtime/redis/redis.backend.js';
+import { freePort } from '../support/global-setup.js';
 import { PrivateRedis } from './support/redis-server.js';
 
 jest.setTimeout(120_000);
@@ -136,5 +138,37 @@ describe('redis: an outage under running gateways', () => {
 
     expect(disconnects).toEqual([]);
     expect(rejections).toEqual([]);
+  });
+
+  it('answers within the command timeout while Redis hangs, and carries on when it resumes', async () => {
+    const socket = await client(a, 'hazel', ['websocket']);
+    redis.pause();
+    try {
+      const started = Date.now();
+      expect((await publish(a, 'public:hung', { n: 1 })).status).toBe(503);
+      expect(await command(socket, 'subscribe', { channel: 'public:hung' }, 10_000)).toMatchObject({
+        ok: false,
+        error: { code: 'INTERNAL' },
+      });
+      expect(await ready(b)).toBe(503);
+      // Each of the three waited for one 2 s timeout at most, not for Redis.
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(socket.connected).toBe(true);
+    } finally {
+      redis.resume();
+    }
+    await until('ready after the pause', async () => (await ready(a)) === 200 && (await ready(b)) === 200);
+    await commandOk(socket, 'subscribe', { channel: 'public:hung' });
+    expect((await publish(b, 'public:hung', { n: 2 })).status).toBe(201);
+    expect(disconnects).toEqual([]);
+    expect(rejections).toEqual([]);
+  });
+
+  it('refuses to start when Redis is unreachable, naming the variable and the reason', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const config = { keyPrefix: 't-outage:', instanceId: 'never', historySize: 10, historyTtlSeconds: 60 };
+    await expect(RedisBackend.connect({ ...config, redis: { kind: 'single', url } })).rejects.toThrow(
+      /^REDIS_URL: Redis is unreachable: .*ECONNREFUSED/,
+    );
   });
 });

@@ -65,6 +65,8 @@ function createClient(
  */
 export class RedisClients {
   private readonly logger = new Logger(RedisClients.name);
+  /** The socket-level reason (ECONNREFUSED…), which `connect()` itself does not carry. */
+  private lastError?: string;
 
   private constructor(
     readonly command: RedisClient,
@@ -94,7 +96,7 @@ export class RedisClients {
     } catch (error) {
       for (const [, client] of clients.all) client.disconnect();
       const where = topology.kind === 'single' ? 'REDIS_URL' : 'REDIS_CLUSTER_NODES';
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = clients.lastError ?? (error instanceof Error ? error.message : String(error));
       throw new Error(`${where}: Redis is unreachable: ${reason}`, { cause: error });
     }
     return clients;
@@ -133,6 +135,7 @@ export class RedisClients {
       reported = false;
     });
     client.on('error', (error: Error) => {
+      this.lastError = error.message;
       if (reported) return this.logger.debug(`Redis ${role} connection: ${error.message}`);
       reported = true;
       this.logger.warn(`Redis ${role} connection failed (reconnecting): ${error.message}`);
