@@ -9,18 +9,19 @@ import { round } from './stats.js';
  * same process run, on the same machine, and are reported as ratios to it.
  */
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `bench-${randomBytes(4).toString('hex')}:`;
+const runId = `bench-${randomBytes(4).toString('hex')}`;
 const load = {
   subscribers: Number(process.env.BENCH_SUBSCRIBERS ?? 20),
   publications: Number(process.env.BENCH_PUBLICATIONS ?? 2000),
   concurrency: 16,
 };
-const redis = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, HISTORY_SIZE: '100' };
+/** Each Redis scenario gets its own key prefix, so every one starts from empty channels. */
+const redis = (scenario: number) => ({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${runId}-${scenario}:` });
 
 const scenarios: ScenarioSpec[] = [
   { name: 'memory, 1 instance (baseline)', instances: 1, env: {}, ...load },
-  { name: 'redis, 1 instance', instances: 1, env: redis, ...load },
-  { name: 'redis, 2 instances', instances: 2, env: redis, ...load },
+  { name: 'redis, 1 instance', instances: 1, env: redis(1), ...load },
+  { name: 'redis, 2 instances', instances: 2, env: redis(2), ...load },
 ];
 
 async function cleanUp(): Promise<void> {
@@ -29,7 +30,7 @@ async function cleanUp(): Promise<void> {
     await client.connect();
     let cursor = '0';
     do {
-      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${runId}-*`, 'COUNT', 1000);
       if (keys.length > 0) await client.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -69,7 +69,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
 
     for (let i = 0; i < spec.subscribers; i++) {
       const socket = await connect(gateways[i % gateways.length].url, sign({ sub: `bench-sub-${i}` }));
-      let last = 0;
+      // Offsets continue from the channel's top at subscribe time.
+      let last = Number.NaN;
       socket.on('bench.tick', (publication: { offset: number; data: { sentAt: number } }) => {
         latencies.push(Date.now() - publication.data.sentAt);
         if (publication.offset !== last + 1) inOrder = false;
@@ -78,8 +79,10 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       });
       const ack = (await socket.timeout(10_000).emitWithAck('subscribe', { channel: CHANNEL })) as {
         ok: boolean;
+        data: { offset: number };
       };
       if (!ack.ok) throw new Error('subscribe failed');
+      last = ack.data.offset;
       sockets.push(socket);
     }
 
