@@ -1,5 +1,7 @@
+import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
-import type { RunningGateway } from '../support/gateway.js';
+import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
 import { startGatewayOn } from '../client/support/client-harness.js';
@@ -23,14 +25,23 @@ async function systemMessage(gateway: RunningGateway, room: string, text: string
 describe('demo page in Chromium: the server restarts on the same port', () => {
   let browser: Browser;
   let gateway: RunningGateway | undefined;
+  let other: RunningGateway | undefined;
+  const prefix = uniquePrefix('demo-restart');
+  const redis = new Redis(testRedisUrl());
 
   beforeAll(async () => {
     buildClientBundle();
     browser = await launchChromium();
   });
+  afterEach(async () => {
+    await gateway?.close();
+    await other?.close();
+    gateway = other = undefined;
+  });
   afterAll(async () => {
     await browser?.close();
-    await gateway?.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
   });
 
   it('reconnects, resyncs the room from the new server and keeps chatting', async () => {
@@ -73,6 +84,39 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await page.locator(`#offsets li[data-channel="chat:lobby"][data-offset="${offset + 1}"]`).waitFor({
       timeout: UI_TIMEOUT_MS,
     });
+    await context.close();
+  });
+
+  it('on Redis: messages sent through another instance while the page was away arrive by recovery', async () => {
+    const port = await freePort();
+    const env = { NODE_ENV: 'development', REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
+    gateway = await startGatewayOn(port, { ...env, INSTANCE_ID: 'demo-a' });
+    other = await startGateway({ ...env, INSTANCE_ID: 'demo-b' });
+    const context = await browser.newContext();
+    const page: Page = await context.newPage();
+    await page.goto(gateway.url);
+    await signIn(page, 'alice', 'Alice', 'ops');
+    await say(page, 'before the restart');
+    await message(page, 'before the restart').waitFor({ timeout: UI_TIMEOUT_MS });
+
+    await gateway.close();
+    gateway = undefined;
+    await page.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await systemMessage(other, 'ops', 'first while away');
+    await systemMessage(other, 'ops', 'second while away');
+
+    gateway = await startGatewayOn(port, { ...env, INSTANCE_ID: 'demo-a2' });
+    await page.locator('#badge[data-state="online"][data-reconnects="1"]').waitFor({ timeout: 30_000 });
+    await message(page, 'second while away').waitFor({ timeout: UI_TIMEOUT_MS });
+    // History survived in Redis: nothing was reloaded, the old message is still there.
+    expect(await page.locator('#messages li .text').allTextContents()).toEqual([
+      'before the restart',
+      'first while away',
+      'second while away',
+    ]);
+    expect(
+      await page.locator('#messages li').evaluateAll((items) => items.map((i) => i.dataset.offset)),
+    ).toEqual(['1', '2', '3']);
     await context.close();
   });
 });
