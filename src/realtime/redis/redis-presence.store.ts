@@ -43,8 +43,9 @@ export class RedisPresenceStore implements PresenceStore, InstanceParticipant {
   async add(channel: string, user: PresenceUser, connectionId: string): Promise<boolean> {
     // The same connection coming back cancels its pending removal (and that removal's hold).
     if (this.failedRemovals.delete(entryKey(channel, connectionId))) this.index.release(channel);
-    if (this.local.get(channel)?.has(connectionId))
+    if (this.local.get(channel)?.has(connectionId)) {
       return (await this.runAdd(channel, user, connectionId)) === 1;
+    }
     await this.index.hold(channel);
     let joined: boolean;
     try {

@@ -61,10 +61,6 @@ export class RedisPublicationFeed {
     command.catch((error: unknown) => this.logger.debug(`unsubscribe ${feed} failed: ${String(error)}`));
   }
 
-  get watchedCount(): number {
-    return this.watched.size;
-  }
-
   private resubscribe(): void {
     const feeds = [...this.watched.keys()].map((channel) => this.keys.channel(channel).feed);
     if (feeds.length === 0) return;
