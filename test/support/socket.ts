@@ -90,3 +90,25 @@ export function disconnected(socket: ClientSocket, timeoutMs = DEFAULT_TIMEOUT_M
   if (!socket.connected) return Promise.resolve('already disconnected');
   return waitForEvent<string>(socket, 'disconnect', { timeoutMs });
 }
+
+/** A `connect_error` as the server's handshake middleware sends it. */
+export interface ConnectError extends Error {
+  data?: { code: string; reason: string };
+}
+
+/** Connects a client that must be refused; resolves with its `connect_error`. */
+export async function connectRefused(
+  url: string,
+  token: string | undefined,
+  options: Partial<ManagerOptions & SocketOptions> = {},
+): Promise<ConnectError> {
+  const outcome = await connect(url, token, options).then(
+    (socket) => {
+      socket.close();
+      return undefined;
+    },
+    (error: ConnectError) => error,
+  );
+  if (!outcome) throw new Error('the handshake was accepted');
+  return outcome;
+}
