@@ -6,7 +6,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
-import { RestValidationPipe } from './http/rest-validation.pipe.js';
 import type { EnvSource } from './config/config.module.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
 import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
@@ -36,7 +35,6 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
 
   app.useBodyParser('json', { limit: config.maxPayloadBytes, strict: false });
   app.use(bodyParserErrors);
-  app.useGlobalPipes(new RestValidationPipe());
   if (config.corsOrigins) app.enableCors({ origin: [...config.corsOrigins] });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -7,10 +7,12 @@ import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { ChatService } from './chat.service.js';
 import { ChatMessageCreatedDto, SystemMessageDto } from './dto/chat.dto.js';
 import { RoomParamPipe } from './room-param.pipe.js';
+import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 
 @ApiTags('chat')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard, RolesGuard)
+@UsePipes(RestValidationPipe)
 @Roles(Role.Service)
 @Controller('api/v1/chat')
 export class ChatController {

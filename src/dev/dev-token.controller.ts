@@ -1,4 +1,4 @@
-import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -7,6 +7,7 @@ import { TokenVerifier } from '../auth/token-verifier.js';
 import { NotificationCreatedDto } from '../notifications/dto/notification.dto.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { DevNotificationRequestDto, DevTokenDto, DevTokenRequestDto } from './dto/dev-token.dto.js';
+import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 
 export const DEV_TOKEN_TTL_SECONDS = 3600;
 
@@ -16,6 +17,7 @@ export const DEV_TOKEN_TTL_SECONDS = 3600;
  * Tokens get `chat:*` and no role (never `service` or `admin`).
  */
 @ApiTags('dev (not in production)')
+@UsePipes(RestValidationPipe)
 @Controller('api/v1/dev')
 export class DevTokenController {
   constructor(

@@ -1,14 +1,16 @@
-import { Body, Controller, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role } from '../auth/principal.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { CreateNotificationDto, NotificationCreatedDto } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
+import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard, RolesGuard)
+@UsePipes(RestValidationPipe)
 @Roles(Role.Service)
 @Controller('api/v1/notifications')
 export class NotificationsController {

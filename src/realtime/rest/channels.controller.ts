@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../auth/current-principal.decorator.js';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard.js';
@@ -6,10 +6,12 @@ import type { Principal } from '../../auth/principal.js';
 import { ChannelQueries } from './channel-queries.service.js';
 import { HistoryQueryDto } from './history-query.dto.js';
 import { HistoryResponseDto, PresenceResponseDto } from './channel-responses.dto.js';
+import { RestValidationPipe } from '../../http/rest-validation.pipe.js';
 
 @ApiTags('channels')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
+@UsePipes(RestValidationPipe)
 @Controller('api/v1/channels')
 export class ChannelsController {
   constructor(private readonly queries: ChannelQueries) {}
