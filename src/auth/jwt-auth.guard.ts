@@ -1,6 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 
-/** Every REST endpoint under `/api/v1` sits behind this guard. */
+/**
+ * Every REST endpoint under `/api/v1` sits behind this guard. A refused token answers 401 in
+ * the full NestJS error body `{ statusCode, message, error }`: passport's default is a bare
+ * `UnauthorizedException()`, whose body has no `error`. The reason is logged, never sent.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {}
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
+    if (error instanceof Error && !(error instanceof UnauthorizedException)) throw error;
+    if (error || !user) throw new UnauthorizedException('missing, invalid or expired bearer token');
+    return user;
+  }
+}
