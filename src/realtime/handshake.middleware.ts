@@ -79,13 +79,20 @@ export class HandshakeMiddleware {
       throw connectError(ErrorCode.Internal, 'connection registry unavailable');
     }
     if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
-    // The engine connection closes in every case, also when the client left before the
-    // namespace connect completed (no `disconnect` then), so the slot is always released.
-    socket.conn.once('close', () => {
+    const release = (): void => {
       this.connections.release(principal.sub, socket.id).catch((error: unknown) => {
         this.metrics.brokerErrors.inc({ operation: 'connections.release' });
         this.logger.warn(`connection release failed: ${String(error)}`);
       });
-    });
+    };
+    // The client may have gone while `acquire` was in flight (Redis): its `close` has fired
+    // already and no listener would ever release the slot.
+    if (socket.conn.readyState === 'closed') {
+      release();
+      throw connectError(ErrorCode.Internal, 'connection closed during the handshake');
+    }
+    // The engine connection closes in every case, also when the client left before the
+    // namespace connect completed (no `disconnect` then), so the slot is always released.
+    socket.conn.once('close', release);
   }
 }

@@ -1,0 +1,73 @@
+import type { Principal } from '../auth/principal.js';
+import type { TokenVerifier } from '../auth/token-verifier.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import type { ConnectionRegistry } from './connections/connection-registry.js';
+import { HandshakeMiddleware } from './handshake.middleware.js';
+import type { GatewaySocket } from './realtime.events.js';
+import type { SubscriptionsService } from './subscriptions.service.js';
+
+/** A registry whose `acquire` answers only when the test says so (a slow Redis). */
+class SlowRegistry implements ConnectionRegistry {
+  released: string[] = [];
+  private answer?: (acquired: boolean) => void;
+
+  acquire(): Promise<boolean> {
+    return new Promise((resolve) => (this.answer = resolve));
+  }
+  release(_userId: string, connectionId: string): Promise<void> {
+    this.released.push(connectionId);
+    return Promise.resolve();
+  }
+  grant(): void {
+    this.answer?.(true);
+  }
+}
+
+function setUp() {
+  const registry = new SlowRegistry();
+  const principal: Principal = { sub: 'alice', roles: [], channels: [] };
+  const middleware = new HandshakeMiddleware(
+    { verify: () => principal } as unknown as TokenVerifier,
+    registry,
+    { joinPersonal: () => Promise.resolve() } as unknown as SubscriptionsService,
+    {
+      brokerErrors: { inc: () => undefined },
+      authFailures: { inc: () => undefined },
+    } as unknown as GatewayMetrics,
+    { maxConnectionsPerUser: 5 } as AppConfig,
+  );
+  const closeListeners: (() => void)[] = [];
+  const conn = {
+    readyState: 'open',
+    once: (_event: string, listener: () => void) => closeListeners.push(listener),
+  };
+  const socket = {
+    id: 'socket-1',
+    conn,
+    handshake: { auth: { token: 't' }, headers: {}, address: '127.0.0.1' },
+    data: {},
+  } as unknown as GatewaySocket;
+  const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
+  return { registry, conn, closeListeners, outcome };
+}
+
+describe('HandshakeMiddleware connection slots', () => {
+  it('releases the slot of a client that left while acquire was in flight', async () => {
+    const { registry, conn, outcome } = setUp();
+    conn.readyState = 'closed';
+    registry.grant();
+    const error = await outcome;
+    expect(error?.message).toBe('INTERNAL');
+    expect(registry.released).toEqual(['socket-1']);
+  });
+
+  it('holds the slot of a live client until its connection closes', async () => {
+    const { registry, closeListeners, outcome } = setUp();
+    registry.grant();
+    expect(await outcome).toBeUndefined();
+    expect(registry.released).toEqual([]);
+    for (const listener of closeListeners) listener();
+    expect(registry.released).toEqual(['socket-1']);
+  });
+});
