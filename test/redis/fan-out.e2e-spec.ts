@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { type ClientSocket, command, commandOk, connect, waitForEvent } from '../support/socket.js';
+import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-keyspace.js';
 
 interface Delivered {
@@ -221,9 +221,15 @@ describe('redis: two instances behave as one gateway', () => {
     await commandOk(leaving, 'subscribe', { channel });
     await commandOk(staying, 'subscribe', { channel });
     leaving.close();
-    await expect(command(staying, 'unsubscribe', { channel: 'public:other' })).resolves.toMatchObject({
-      ok: true,
-    });
+    // The server has processed the disconnect once it released the connection slot.
+    for (
+      let attempt = 0;
+      attempt < 200 && (await redis.hlen(`${prefix}{u:leaving}:connections`)) > 0;
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await redis.hlen(`${prefix}{u:leaving}:connections`)).toBe(0);
     const arrival = waitForEvent<Delivered>(staying, 'news.posted', { timeoutMs: 10_000 });
     await publish(b, channel, { n: 1 });
     expect((await arrival).offset).toBe(1);
@@ -233,5 +239,31 @@ describe('redis: two instances behave as one gateway', () => {
     const again = waitForEvent<Delivered>(staying, 'news.posted', { timeoutMs: 10_000 });
     await publish(b, channel, { n: 2 });
     expect((await again).offset).toBe(2);
+  });
+
+  it('subscribes an instance to a channel feed only while it has a socket in the channel', async () => {
+    const channel = 'public:fan-feed';
+    const feed = `${prefix}{c:${channel}}:feed`;
+    const subscribers = async (): Promise<number> => {
+      const [, count] = (await redis.call('PUBSUB', 'NUMSUB', feed)) as [string, number];
+      return count;
+    };
+    const until = async (count: number): Promise<void> => {
+      for (let attempt = 0; attempt < 200 && (await subscribers()) !== count; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await subscribers()).toBe(count);
+    };
+    expect(await subscribers()).toBe(0);
+    const first = await client(a, 'feed-1');
+    const second = await client(a, 'feed-2');
+    const other = await client(b, 'feed-3');
+    for (const socket of [first, second, other]) await commandOk(socket, 'subscribe', { channel });
+    expect(await subscribers()).toBe(2); // one subscription per instance, not per socket
+    first.close();
+    await commandOk(other, 'unsubscribe', { channel });
+    await until(1);
+    second.close(); // a disconnect releases the feed like an unsubscribe
+    await until(0);
   });
 });
