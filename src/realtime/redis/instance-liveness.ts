@@ -92,12 +92,21 @@ export class InstanceLiveness {
       this.restorePending = false;
     }
     for (const participant of this.participants) await participant.retry();
+    // One dead instance that cannot be swept must not keep the others' entries alive.
+    const failures: unknown[] = [];
     for (const id of dead.map(String)) {
       if (id === this.memberId) continue;
-      this.logger.log(`instance ${id} missed its heartbeats: removing its connections and presence`);
-      for (const participant of this.participants) await participant.evict(id);
-      await FORGET_INSTANCE_SCRIPT.run(this.redis, [this.keys.instances], [id]);
+      await this.sweep(id).catch((error: unknown) => failures.push(error));
     }
+    if (failures.length > 0)
+      throw new AggregateError(failures, `${failures.length} dead instances not swept yet`);
+  }
+
+  private async sweep(id: string): Promise<void> {
+    this.logger.log(`instance ${id} missed its heartbeats: removing its connections and presence`);
+    for (const participant of this.participants) await participant.evict(id);
+    // Forgotten only once everything is gone: a failed sweep is simply repeated next beat.
+    await FORGET_INSTANCE_SCRIPT.run(this.redis, [this.keys.instances], [id]);
   }
 
   private schedule(): void {
