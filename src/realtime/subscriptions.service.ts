@@ -43,6 +43,9 @@ export class SubscriptionsService {
     await socket.join(channelRoom(channel));
     try {
       await this.watch(channel);
+      // A client that left meanwhile is dropped by Socket.IO without a `disconnect`, so
+      // nothing else would ever unwatch the channel for it.
+      if (socket.conn.readyState !== 'open') throw new Error('the client left during the handshake');
     } catch (error) {
       await socket.leave(channelRoom(channel));
       this.unwatchIfUnused(socket, channel);
