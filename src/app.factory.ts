@@ -29,6 +29,9 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bufferLogs: true,
     bodyParser: false,
+    // Let a start-up failure (Redis unreachable) reach main.ts, which reports it in one line.
+    abortOnError: false,
+    logger: false,
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);

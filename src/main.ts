@@ -17,7 +17,15 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
 
-  const app = await createApp();
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp();
+  } catch (error) {
+    process.stderr.write(
+      `switchboard: start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  }
   const config = app.get(AppConfig);
   const logger = new Logger('Bootstrap');
   await app.listen(config.port, config.host);

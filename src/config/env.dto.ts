@@ -70,8 +70,10 @@ export class EnvDto {
   REDIS_CLUSTER_NODES?: string;
 
   @IsString()
-  @Matches(/^[A-Za-z0-9:_.{}-]{1,64}$/, {
-    message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . - { }',
+  // No braces: every key of a channel carries its own hash tag, and a `{` in the prefix would
+  // become the tag instead, scattering a channel's keys over cluster slots.
+  @Matches(/^[A-Za-z0-9:_.-]{1,64}$/, {
+    message: 'REDIS_KEY_PREFIX must be 1-64 characters of A-Z a-z 0-9 : _ . -',
   })
   REDIS_KEY_PREFIX = 'sb:';
 

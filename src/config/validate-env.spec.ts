@@ -34,6 +34,7 @@ describe('validateEnv', () => {
     [{ RATE_LIMIT_BURST: '1.5' }, 'RATE_LIMIT_BURST'],
     [{ CORS_ORIGINS: 'example.com' }, 'CORS_ORIGINS'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ REDIS_KEY_PREFIX: '{sb}:' }, 'REDIS_KEY_PREFIX'],
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES'],
