@@ -1,27 +1,15 @@
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { sampleValue, scrapeMetrics } from '../support/metrics.js';
-import { publish, serviceToken } from '../support/publisher.js';
+import { barrier, publish, serviceToken } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
-import { type ClientSocket, collect, command, commandOk, waitForEvent } from '../support/socket.js';
+import { collect, command, commandOk, waitForEvent } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 
 interface Top {
   channel: string;
   offset: number;
   epoch: string;
-}
-
-/**
- * Publishes a marker to the socket's personal channel and waits for it. Publications to one
- * socket leave the server in order, so anything published before the marker that was going
- * to reach this socket has arrived by then.
- */
-async function barrier(gateway: RunningGateway, socket: ClientSocket, sub: string): Promise<void> {
-  const marker = `m${Math.random().toString(36).slice(2)}`;
-  const arrived = waitForEvent(socket, 'test.barrier', { filter: (p) => p['data'] === marker });
-  await publish(gateway, `user:${sub}`, 'test.barrier', marker);
-  await arrived;
 }
 
 describe('channels (single instance)', () => {
@@ -118,7 +106,7 @@ describe('channels (single instance)', () => {
     expect(twice).toEqual(once);
     const seen = collect(socket, 'twice.event');
     await publish(gateway, 'public:twice', 'twice.event', 1);
-    await barrier(gateway, socket, 'ida');
+    await barrier(gateway, socket, 'user:ida');
     expect(seen).toHaveLength(1);
   });
 
@@ -127,12 +115,12 @@ describe('channels (single instance)', () => {
     await commandOk(socket, 'subscribe', { channel: 'public:leaving' });
     const seen = collect(socket, 'leaving.event');
     await publish(gateway, 'public:leaving', 'leaving.event', 'before');
-    await barrier(gateway, socket, 'una');
+    await barrier(gateway, socket, 'user:una');
     expect(await commandOk(socket, 'unsubscribe', { channel: 'public:leaving' })).toEqual({
       channel: 'public:leaving',
     });
     await publish(gateway, 'public:leaving', 'leaving.event', 'after');
-    await barrier(gateway, socket, 'una');
+    await barrier(gateway, socket, 'user:una');
     expect(seen.map((p) => p['data'])).toEqual(['before']);
     // Unsubscribing again (or from a channel never joined) is harmless.
     expect(await commandOk(socket, 'unsubscribe', { channel: 'public:leaving' })).toEqual({

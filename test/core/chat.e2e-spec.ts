@@ -1,6 +1,6 @@
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { publish, serviceToken } from '../support/publisher.js';
+import { barrier, serviceToken } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
 import { type ClientSocket, collect, command, commandOk, waitForEvent } from '../support/socket.js';
 
@@ -34,14 +34,6 @@ describe('chat (single instance)', () => {
 
   const member = (sub: string, name = sub.toUpperCase()): Promise<ClientSocket> =>
     pool.connect(gateway.token({ sub, name, channels: ['chat:room-*'] }));
-
-  /** Waits for a marker publication in `room`: every earlier chat publication has arrived. */
-  async function barrier(socket: ClientSocket, room: string): Promise<void> {
-    const marker = `m${Math.random().toString(36).slice(2)}`;
-    const arrived = waitForEvent(socket, 'test.barrier', { filter: (p) => p['data'] === marker });
-    await publish(gateway, `chat:${room}`, 'test.barrier', marker);
-    await arrived;
-  }
 
   it('publishes a trimmed chat.message with { id, room, text, from } and answers { id, offset }', async () => {
     const alice = await member('alice');
@@ -136,7 +128,7 @@ describe('chat (single instance)', () => {
     const bobs = await commandOk<Sent>(bob, 'chat.send', { room: 'room-4', text: 'mine', clientId: 'k-1' });
     expect(bobs.offset).toBe(first.offset + 1);
     expect(bobs.id).not.toBe(first.id);
-    await barrier(bob, 'room-4');
+    await barrier(gateway, bob, 'chat:room-4');
     expect(seen.map((m) => [m.offset, m.data.text])).toEqual([
       [first.offset, 'once'],
       [bobs.offset, 'mine'],
@@ -162,7 +154,7 @@ describe('chat (single instance)', () => {
     expect(await toBob).toEqual(expected);
     expect(await toCarol).toEqual(expected);
     // The server would have written the event to alice before her ack, had she been a target.
-    await barrier(alice, 'room-5');
+    await barrier(gateway, alice, 'chat:room-5');
     expect(aliceTyping).toEqual([]);
     const page = await request<{ offset: number }>(
       gateway.url,

@@ -1,15 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { startGateway, TEST_SECRET, type RunningGateway } from '../support/gateway.js';
-import { publish } from '../support/publisher.js';
+import { barrier, publish } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
-import {
-  type ClientSocket,
-  collect,
-  command,
-  commandOk,
-  disconnected,
-  waitForEvent,
-} from '../support/socket.js';
+import { collect, command, commandOk, disconnected, waitForEvent } from '../support/socket.js';
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const signed = (claims: Record<string, unknown>): string => jwt.sign(claims, TEST_SECRET);
@@ -22,14 +15,6 @@ describe('auth.refresh and session expiry (single instance)', () => {
   });
   afterEach(() => pool.closeAll());
   afterAll(() => gateway.close());
-
-  /** Publishes a marker to `user:{sub}`: everything published to this socket before it has arrived. */
-  async function barrier(socket: ClientSocket, sub: string): Promise<void> {
-    const marker = `m${Math.random().toString(36).slice(2)}`;
-    const arrived = waitForEvent(socket, 'test.barrier', { filter: (p) => p['data'] === marker });
-    await publish(gateway, `user:${sub}`, 'test.barrier', marker);
-    await arrived;
-  }
 
   it('accepts a token for the same sub and answers its exp', async () => {
     const socket = await pool.connect(gateway.token({ sub: 'rui' }));
@@ -64,7 +49,7 @@ describe('auth.refresh and session expiry (single instance)', () => {
       error: { code: 'FORBIDDEN', message: expect.any(String), details: [] },
     });
     expect((await command(socket, 'subscribe', { channel: 'user:mallory' })).ok).toBe(false);
-    await barrier(socket, 'rui');
+    await barrier(gateway, socket, 'user:rui');
   });
 
   it('applies the new roles and channels to later commands', async () => {
@@ -102,7 +87,7 @@ describe('auth.refresh and session expiry (single instance)', () => {
     for (const channel of ['chat:r-gone', 'chat:r-stay', 'public:r-news']) {
       await publish(gateway, channel, 'probe.event', channel);
     }
-    await barrier(socket, 'rui');
+    await barrier(gateway, socket, 'user:rui');
     expect(seen.map((p) => p['data'])).toEqual(['chat:r-stay', 'public:r-news']);
     expect(revoked).toHaveLength(1);
     expect((await command(socket, 'chat.send', { room: 'r-gone', text: 'hi' })).ok).toBe(false);
@@ -126,7 +111,7 @@ describe('auth.refresh and session expiry (single instance)', () => {
     await commandOk(refreshed, 'auth.refresh', { token: signed({ sub: 'tim', exp: exp + 3600 }) });
     await waitForEvent(witness, 'session.expired', { timeoutMs: 10_000 });
     await disconnected(witness, 10_000);
-    await barrier(refreshed, 'tim');
+    await barrier(gateway, refreshed, 'user:tim');
     expect(expiredRefreshed).toEqual([]);
     expect(refreshed.connected).toBe(true);
   }, 15_000);
@@ -137,19 +122,19 @@ describe('auth.refresh and session expiry (single instance)', () => {
     const drops = collect(socket, 'disconnect');
     // An overflowing timer fires after 1 ms; these round trips take longer than that.
     await commandOk(socket, 'subscribe', { channel: 'public:long' });
-    await barrier(socket, 'lon');
+    await barrier(gateway, socket, 'user:lon');
     const later = await pool.connect(gateway.token({ sub: 'lon2' }));
-    await barrier(later, 'lon2');
-    await barrier(socket, 'lon');
+    await barrier(gateway, later, 'user:lon2');
+    await barrier(gateway, socket, 'user:lon');
     expect(expired).toEqual([]);
     expect(drops).toEqual([]);
     expect(socket.connected).toBe(true);
     // The same holds after a refresh to another 25-day token.
     const exp = nowSeconds() + 25 * 24 * 3600;
     expect(await commandOk(socket, 'auth.refresh', { token: signed({ sub: 'lon', exp }) })).toEqual({ exp });
-    await barrier(socket, 'lon');
-    await barrier(later, 'lon2');
-    await barrier(socket, 'lon');
+    await barrier(gateway, socket, 'user:lon');
+    await barrier(gateway, later, 'user:lon2');
+    await barrier(gateway, socket, 'user:lon');
     expect(expired).toEqual([]);
     expect(socket.connected).toBe(true);
   });

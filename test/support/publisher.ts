@@ -1,5 +1,6 @@
 import { request, type HttpResult } from './http.js';
 import type { RunningGateway } from './gateway.js';
+import { type ClientSocket, waitForEvent } from './socket.js';
 
 export interface Published {
   channel: string;
@@ -29,4 +30,15 @@ export async function publish(
     throw new Error(`publish to ${channel} answered ${response.status}: ${JSON.stringify(response.body)}`);
   }
   return response.body;
+}
+
+/**
+ * Publishes a marker to `channel` (which `socket` receives) and waits for it. Publications to
+ * one socket leave the server in order, so everything published to it before has arrived.
+ */
+export async function barrier(gateway: RunningGateway, socket: ClientSocket, channel: string): Promise<void> {
+  const marker = `m${Math.random().toString(36).slice(2)}`;
+  const arrived = waitForEvent(socket, 'test.barrier', { filter: (p) => p['data'] === marker });
+  await publish(gateway, channel, 'test.barrier', marker);
+  await arrived;
 }
