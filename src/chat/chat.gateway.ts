@@ -1,4 +1,5 @@
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { CommandResult } from '../protocol/client-commands.js';
 import { presenceUser } from '../realtime/presence/presence.service.js';
 import { channelRoom } from '../realtime/channels/channel-room.js';
 import { ActsOnChannel, type ChannelSelector } from '../realtime/commands/channel.guard.js';
@@ -23,7 +24,7 @@ export class ChatGateway {
   async send(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: ChatSendDto,
-  ): Promise<Ack<{ id: string; offset: number }>> {
+  ): Promise<Ack<CommandResult<'chat.send'>>> {
     return ok(await this.chat.send(socket.data.principal, dto.room, dto.text, dto.clientId));
   }
 
@@ -32,7 +33,7 @@ export class ChatGateway {
   typing(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: ChatTypingDto,
-  ): Ack<Record<string, never>> {
+  ): Ack<CommandResult<'chat.typing'>> {
     const channel = ChatChannelPolicy.channelOf(dto.room);
     const data = presenceUser(socket.data.principal);
     socket

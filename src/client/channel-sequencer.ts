@@ -1,13 +1,8 @@
+import type { SubscribeAnswer } from '../protocol/client-commands.js';
 import type { Publication, StreamPosition } from '../realtime/history/publication.js';
 
 /** The answer to `subscribe` (contract §5), with or without `since`. */
-export interface SubscribeAck {
-  readonly channel: string;
-  readonly offset: number;
-  readonly epoch: string;
-  readonly recovered?: boolean;
-  readonly publications?: readonly Publication[];
-}
+export type SubscribeAck = SubscribeAnswer;
 
 /** The stream jumped: what came between `previous` and `current` is lost, reload state. */
 export interface Resync {

@@ -14,19 +14,7 @@ import type { TokenProvider } from './token-keeper.js';
 export type { Publication, StreamPosition, PresenceUser, PresenceEvent, SessionExpiredEvent };
 export type { SubscriptionRevokedEvent, ExceptionEvent, SubscribeAck };
 
-/** Client → server commands of contract §5: payload and the ok answer's `data`. */
-export interface ClientCommands {
-  subscribe: { payload: { channel: string; since?: StreamPosition }; result: SubscribeAck };
-  unsubscribe: { payload: { channel: string }; result: { channel: string } };
-  presence: { payload: { channel: string }; result: { channel: string; users: PresenceUser[] } };
-  'auth.refresh': { payload: { token: string }; result: { exp?: number } };
-  'chat.send': {
-    payload: { room: string; text: string; clientId?: string };
-    result: { id: string; offset: number };
-  };
-  'chat.typing': { payload: { room: string }; result: Record<string, never> };
-}
-export type CommandName = keyof ClientCommands;
+export type { ClientCommands, CommandName } from '../protocol/client-commands.js';
 
 export type TransportName = 'websocket' | 'polling' | 'webtransport';
 

@@ -1,3 +1,6 @@
+import type { CommandName } from '../protocol/client-commands.js';
+import type { NamedServerEvents } from '../realtime/realtime.events.js';
+
 /** JSON Schemas of the contract's payloads (contract §4–§5), for the AsyncAPI document. */
 type Schema = Record<string, unknown>;
 
@@ -84,7 +87,7 @@ export interface CommandSpec {
 }
 
 /** Every client → server command and its ack. */
-export const COMMANDS: Record<string, CommandSpec> = {
+export const COMMANDS: Record<CommandName, CommandSpec> = {
   subscribe: {
     summary: 'Subscribe to a channel; with `since`, recover what was missed',
     payload: obj({ channel: ref('Channel'), since: ref('StreamPosition') }, ['channel']),
@@ -137,7 +140,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
 };
 
 /** Every server → client event. Publications use their own event name; these are the fixed ones. */
-export const EVENTS: Record<string, { summary: string; payload: Schema }> = {
+/** The fixed event names, plus the publications the gateway's own modules emit. */
+type DocumentedEvent = keyof NamedServerEvents | 'publication' | 'chat.message' | 'notification';
+
+export const EVENTS: Record<DocumentedEvent, { summary: string; payload: Schema }> = {
   publication: {
     summary: 'Any stored publication, emitted under its own `event` name',
     payload: ref('Publication'),

@@ -7,6 +7,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
+import type { CommandResult } from '../protocol/client-commands.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
@@ -20,8 +21,7 @@ import { PresenceService } from './presence/presence.service.js';
 import { type Ack, type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { SocketServerRef } from './socket-server.ref.js';
-import { type SubscribeResult, SubscriptionsService } from './subscriptions.service.js';
-import type { PresenceUser } from './presence/presence-store.js';
+import { SubscriptionsService } from './subscriptions.service.js';
 
 /**
  * The core commands (subscribe, unsubscribe, presence, auth.refresh) and the connection
@@ -73,7 +73,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   async subscribe(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: SubscribeDto,
-  ): Promise<Ack<SubscribeResult>> {
+  ): Promise<Ack<CommandResult<'subscribe'>>> {
     const channel = this.registry.resolve(dto.channel);
     return ok(await this.subscriptions.subscribe(socket, channel, dto.since));
   }
@@ -82,14 +82,14 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   async unsubscribe(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: ChannelDto,
-  ): Promise<Ack<{ channel: string }>> {
+  ): Promise<Ack<CommandResult<'unsubscribe'>>> {
     await this.subscriptions.unsubscribe(socket, this.registry.resolve(dto.channel));
     return ok({ channel: dto.channel });
   }
 
   @SubscribeMessage('presence')
   @ActsOnChannel()
-  async list(@Payload() dto: ChannelDto): Promise<Ack<{ channel: string; users: PresenceUser[] }>> {
+  async list(@Payload() dto: ChannelDto): Promise<Ack<CommandResult<'presence'>>> {
     const channel = this.registry.resolve(dto.channel);
     if (!channel.policy.presence) {
       throw GatewayError.badRequest(`channel namespace "${channel.namespace}" has no presence`);
@@ -101,7 +101,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   async refresh(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: RefreshDto,
-  ): Promise<Ack<{ exp?: number }>> {
+  ): Promise<Ack<CommandResult<'auth.refresh'>>> {
     let principal;
     try {
       principal = this.verifier.verify(dto.token);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import type { SubscribeAnswer } from '../protocol/client-commands.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { BackendCall } from './backend-call.js';
 import { ChannelAccess } from './channels/channel-access.js';
@@ -10,17 +11,9 @@ import { ChannelRegistry } from './channels/channel-registry.js';
 import { ErrorCode } from './errors/error-code.js';
 import { GatewayError } from './errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from './history/channel-log.js';
-import type { Publication, StreamPosition } from './history/publication.js';
+import type { StreamPosition } from './history/publication.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { GatewaySocket } from './realtime.events.js';
-
-export interface SubscribeResult {
-  channel: string;
-  offset: number;
-  epoch: string;
-  recovered?: boolean;
-  publications?: readonly Publication[];
-}
 
 /** A connection's channel subscriptions: rooms, limits, presence and recovery. */
 @Injectable()
@@ -59,7 +52,7 @@ export class SubscriptionsService {
     socket: GatewaySocket,
     channel: ResolvedChannel,
     since?: StreamPosition,
-  ): Promise<SubscribeResult> {
+  ): Promise<SubscribeAnswer> {
     const { subscriptions, principal } = socket.data;
     const name = channel.channel;
     const isNew = !subscriptions.has(name);
