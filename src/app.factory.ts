@@ -38,7 +38,8 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
 
   app.useBodyParser('json', { limit: config.maxPayloadBytes, strict: false });
   app.use(bodyParserErrors);
-  if (config.corsOrigins) app.enableCors({ origin: [...config.corsOrigins] });
+  // REST follows the same origin rule as the handshake: unset means any origin (contract §1).
+  app.enableCors({ origin: config.corsOrigins ? [...config.corsOrigins] : true });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
 
   const document = SwaggerModule.createDocument(

@@ -15,6 +15,8 @@ import { PublishModule } from './publish/publish.module.js';
 import { GatewayErrorHttpFilter } from './realtime/errors/gateway-error.http-filter.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 
+const DEV_ENVIRONMENTS = new Set(['development', 'test']);
+
 @Module({})
 export class AppModule {
   static forRoot(env: EnvSource = process.env): DynamicModule {
@@ -42,8 +44,9 @@ export class AppModule {
         PublishModule,
         HealthModule,
         DocsModule,
-        // Mints tokens for anyone (the demo's sign-in): the route must not exist in production.
-        ...(validateEnv(env).NODE_ENV === 'production' ? [] : [DevModule]),
+        // Mints tokens for anyone (the demo's sign-in): the route exists only where a developer
+        // runs the gateway (NODE_ENV development or test), never in production or staging.
+        ...(DEV_ENVIRONMENTS.has(validateEnv(env).NODE_ENV) ? [DevModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
     };

@@ -10,6 +10,7 @@ import {
   Min,
   MinLength,
   ValidateIf,
+  registerDecorator,
 } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -19,8 +20,27 @@ const blankToUndefined = ({ value }: { value: unknown }): unknown =>
 
 /** `host:port` pairs separated by commas, e.g. `10.0.0.1:7000,10.0.0.2:7000`. */
 const CLUSTER_NODES = /^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/;
-/** `redis://` or `rediss://` URL with a host. */
-const REDIS_URL = /^rediss?:\/\/[^\s/]*[^\s/:@][^\s/]*(\/\d+)?$/;
+/** A `redis://` or `rediss://` URL with a host, as ioredis accepts it (path = db, query options). */
+function IsRedisUrl(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isRedisUrl',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            const url = new URL(value);
+            return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: () => 'REDIS_URL must be a redis:// or rediss:// URL with a host',
+      },
+    });
+}
 /** Origins are `scheme://host[:port]`, comma separated. */
 const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
 
@@ -40,13 +60,18 @@ export class EnvDto {
   @MinLength(1)
   HOST = '0.0.0.0';
 
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  /** Only `production` changes behaviour (secret required, no dev endpoints); any name is accepted. */
+  @Transform(blankToUndefined)
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,32}$/, {
+    message: 'NODE_ENV must be a short name such as development or production',
+  })
+  NODE_ENV = 'development';
 
   @Transform(blankToUndefined)
   @ValidateIf((env: EnvDto) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
   @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
-  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  @MinLength(1, { message: 'JWT_SECRET is required when NODE_ENV=production' })
   JWT_SECRET?: string;
 
   @Transform(blankToUndefined)
@@ -61,7 +86,7 @@ export class EnvDto {
 
   @Transform(blankToUndefined)
   @IsOptional()
-  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @IsRedisUrl()
   REDIS_URL?: string;
 
   @Transform(blankToUndefined)
