@@ -19,6 +19,8 @@ import type { GatewaySocket } from './realtime.events.js';
 @Injectable()
 export class SubscriptionsService {
   private readonly logger = new Logger(SubscriptionsService.name);
+  /** Per connection and channel, the tail of its subscription commands (see {@link inOrder}). */
+  private readonly chains = new WeakMap<GatewaySocket, Map<string, Promise<void>>>();
 
   constructor(
     @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
@@ -48,7 +50,19 @@ export class SubscriptionsService {
     this.metrics.subscriptions.inc();
   }
 
-  async subscribe(
+  subscribe(
+    socket: GatewaySocket,
+    channel: ResolvedChannel,
+    since?: StreamPosition,
+  ): Promise<SubscribeAnswer> {
+    return this.inOrder(socket, channel.channel, () => this.subscribeNow(socket, channel, since));
+  }
+
+  unsubscribe(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
+    return this.inOrder(socket, channel.channel, () => this.unsubscribeNow(socket, channel));
+  }
+
+  private async subscribeNow(
     socket: GatewaySocket,
     channel: ResolvedChannel,
     since?: StreamPosition,
@@ -62,12 +76,13 @@ export class SubscriptionsService {
         `at most ${this.config.maxSubscriptions} subscriptions per connection`,
       );
     }
-    // Join before reading the top or history: a publication landing in between is then
-    // delivered live (maybe also in `publications`, with the same offset) and never lost.
+    // The slot is taken before the first await, so parallel subscribes to other channels
+    // see it. Join before reading the top or history: a publication landing in between is
+    // then delivered live (maybe also in `publications`, with the same offset), never lost.
     if (isNew) {
-      await socket.join(channelRoom(name));
       subscriptions.add(name);
       this.metrics.subscriptions.inc();
+      await socket.join(channelRoom(name));
     }
     try {
       if (isNew) await this.watch(name);
@@ -82,7 +97,7 @@ export class SubscriptionsService {
     }
   }
 
-  async unsubscribe(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
+  private async unsubscribeNow(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
     if (!socket.data.subscriptions.has(channel.channel)) return;
     this.drop(socket, channel.channel);
     if (channel.policy.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
@@ -113,6 +128,27 @@ export class SubscriptionsService {
         this.logger.warn(`presence leave of ${name} failed on disconnect: ${String(error)}`);
       }
     }
+  }
+
+  /**
+   * Runs a connection's subscription commands for one channel one after another, in the
+   * order they arrived: an `unsubscribe` sent right after a `subscribe` must not run while the
+   * subscribe still awaits its room join or feed, and a repeated `subscribe` must not answer
+   * before the first one's feed is confirmed.
+   */
+  private inOrder<T>(socket: GatewaySocket, name: string, task: () => Promise<T>): Promise<T> {
+    let chains = this.chains.get(socket);
+    if (!chains) this.chains.set(socket, (chains = new Map<string, Promise<void>>()));
+    const run = (chains.get(name) ?? Promise.resolve()).then(task);
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    chains.set(name, settled);
+    void settled.then(() => {
+      if (chains.get(name) === settled) chains.delete(name);
+    });
+    return run;
   }
 
   private drop(socket: GatewaySocket, name: string): void {
