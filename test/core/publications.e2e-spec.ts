@@ -123,6 +123,22 @@ describe('HISTORY_TTL_SECONDS', () => {
   afterEach(() => pool.closeAll());
   afterAll(() => gateway.close());
 
+  it('keeps the epoch an empty channel announced through a quiet spell longer than the TTL', async () => {
+    const socket = await pool.connect(gateway.token({ sub: 'quiet' }));
+    const announced = await commandOk<{ offset: number; epoch: string }>(socket, 'subscribe', {
+      channel: 'public:quiet',
+    });
+    expect(announced.offset).toBe(0);
+    // Nothing happens while the TTL passes, so there is no event to await: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const live = waitForEvent<Publication>(socket, 'quiet.event');
+    expect(await publish(gateway, 'public:quiet', 'quiet.event', 1)).toMatchObject({
+      offset: 1,
+      epoch: announced.epoch,
+    });
+    expect(await live).toMatchObject({ offset: 1, epoch: announced.epoch });
+  });
+
   it('starts a new epoch with offsets from 1 once the history expired', async () => {
     const socket = await pool.connect(gateway.token({ sub: 'ttl' }));
     await commandOk(socket, 'subscribe', { channel: 'public:ttl' });

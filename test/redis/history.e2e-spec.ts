@@ -108,6 +108,18 @@ describe('redis: history bounds, epochs and data fidelity', () => {
     expect(next.body).toMatchObject({ offset: 1, epoch: top.epoch });
   });
 
+  it('keeps the epoch an empty channel announced through a quiet spell longer than the TTL', async () => {
+    const channel = 'public:quiet';
+    const client = await subscriber(b, 'quiet');
+    const announced = await commandOk<SubscribeAnswer>(client, 'subscribe', { channel });
+    expect(announced.offset).toBe(0);
+    // Nothing happens while the TTL passes, so there is no event to await: wait it out.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const arrived = waitForEvent<{ offset: number; epoch: string }>(client, 'news.posted');
+    expect((await publish(a, channel, { n: 1 })).body).toMatchObject({ offset: 1, epoch: announced.epoch });
+    expect(await arrived).toMatchObject({ offset: 1, epoch: announced.epoch });
+  });
+
   it('delivers data exactly as published ([] stays [], numbers keep their digits)', async () => {
     const channel = 'public:fidelity';
     const data = {

@@ -49,6 +49,12 @@ describe('MemoryChannelLog', () => {
     expect(current.recovered && current.publications).toEqual([]);
   });
 
+  it('keeps the announced epoch of an empty channel past the history TTL', async () => {
+    const { epoch } = await log.top('c:quiet');
+    now += 60_000;
+    expect((await append('c:quiet')).publication).toMatchObject({ offset: 1, epoch });
+  });
+
   it('starts a new epoch from offset 1 once the history TTL has passed', async () => {
     const first = (await append('c:1')).publication;
     now += 10_000;

@@ -19,6 +19,15 @@ interface ChannelState {
 export const newEpoch = (): string => randomBytes(6).toString('base64url');
 
 /**
+ * How long an empty channel keeps the epoch it announced (refreshed on every read): its first
+ * publication must carry that epoch (contract §4) even after a quiet spell longer than the
+ * history TTL, and a day bounds what reads of never-used channels leave behind.
+ */
+export const EMPTY_TOP_TTL_SECONDS = 24 * 3600;
+export const emptyTopTtlSeconds = (historyTtlSeconds: number): number =>
+  Math.max(historyTtlSeconds, EMPTY_TOP_TTL_SECONDS);
+
+/**
  * The embedded (single instance) log. Everything runs synchronously inside `append`, so
  * offsets are assigned and delivered in call order. Expired channels are dropped lazily on
  * access and by {@link sweep}.
@@ -101,8 +110,11 @@ export class MemoryChannelLog implements ChannelLog {
     if (!state || state.expiresAt <= now) {
       // A channel without history (or whose history expired) starts a new life: new epoch,
       // offsets from 1. Creating it on a read fixes the epoch its first publication carries.
-      state = { epoch: newEpoch(), offset: 0, history: [], expiresAt: now + this.options.ttlMs };
+      state = { epoch: newEpoch(), offset: 0, history: [], expiresAt: now };
       this.channels.set(channel, state);
+    }
+    if (state.offset === 0) {
+      state.expiresAt = now + emptyTopTtlSeconds(this.options.ttlMs / 1000) * 1000;
     }
     return state;
   }

@@ -47,7 +47,7 @@ return {0, publication}
  * none, so an empty channel reports the epoch its first publication will carry.
  *
  * KEYS: 1 top hash, 2 log stream
- * ARGV: 1 epoch for a new life, 2 TTL seconds, 3 first offset to read ('' reads nothing),
+ * ARGV: 1 epoch for a new life, 2 TTL seconds of an empty channel's top, 3 first offset to read ('' reads nothing),
  *       4 count ('' for all), 5 only read when the epoch is this one ('' for any)
  * Returns { epoch, offset, publication JSON... }.
  */
@@ -62,6 +62,10 @@ if not epoch then
   redis.call('DEL', KEYS[2])
 end
 local offset = tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')
+if offset == 0 then
+  -- An empty channel keeps the epoch it announced until its first publication.
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
 local result = {epoch, offset}
 if ARGV[3] ~= '' and (ARGV[5] == '' or ARGV[5] == epoch) then
   local entries

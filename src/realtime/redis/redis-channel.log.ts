@@ -1,5 +1,5 @@
 import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from '../history/channel-log.js';
-import { newEpoch } from '../history/memory-channel.log.js';
+import { emptyTopTtlSeconds, newEpoch } from '../history/memory-channel.log.js';
 import type {
   ChannelTop,
   HistoryPage,
@@ -111,7 +111,7 @@ export class RedisChannelLog implements ChannelLog {
     const reply = await READ_SCRIPT.run(
       this.redis,
       [keys.top, keys.log],
-      [newEpoch(), this.options.ttlSeconds, from, count, epoch],
+      [newEpoch(), emptyTopTtlSeconds(this.options.ttlSeconds), from, count, epoch],
     );
     return readReply(reply);
   }
