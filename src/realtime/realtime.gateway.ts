@@ -51,7 +51,6 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
 
   handleConnection(socket: GatewaySocket): void {
     this.gate.install(socket);
-    this.expiry.schedule(socket);
     this.metrics.connects.inc();
     let transport = socket.conn.transport.name;
     this.metrics.connections.inc({ transport });
@@ -66,6 +65,9 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
       this.expiry.cancel(socket);
       void this.subscriptions.releaseAll(socket);
     });
+    // Last: a token that expired during the handshake disconnects at once, and the
+    // listener above must already be there to release what the handshake took.
+    this.expiry.schedule(socket);
   }
 
   @SubscribeMessage('subscribe')
