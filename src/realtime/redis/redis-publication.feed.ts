@@ -5,6 +5,8 @@ import { parsePublication } from './publication-json.js';
 import type { RedisKeys } from './redis-keys.js';
 import { withTimeout } from './with-timeout.js';
 
+const RESUBSCRIBE_RETRY_MS = 1000;
+
 /**
  * This instance's end of the channel feeds: one Pub/Sub channel per watched channel (sharded
  * Pub/Sub in a cluster, so a channel's feed lives on the node that runs its append script).
@@ -64,11 +66,13 @@ export class RedisPublicationFeed {
   private resubscribe(): void {
     const feeds = [...this.watched.keys()].map((channel) => this.keys.channel(channel).feed);
     if (feeds.length === 0) return;
-    this.subscriber
-      .subscribe(...feeds)
-      .catch((error: unknown) =>
-        this.logger.warn(`resubscribing ${feeds.length} feeds failed: ${String(error)}`),
-      );
+    this.subscriber.subscribe(...feeds).catch((error: unknown) => {
+      this.logger.warn(`resubscribing ${feeds.length} feeds failed: ${String(error)}`);
+      // Still connected (a timeout, not a drop): try again, or these channels stay silent
+      // here for good. After a drop, the next `ready` resubscribes anyway.
+      if (this.subscriber.status !== 'ready') return;
+      setTimeout(() => this.resubscribe(), RESUBSCRIBE_RETRY_MS).unref();
+    });
   }
 
   private receive(message: string): void {
