@@ -1,9 +1,8 @@
 import { jest } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { startGateway, type RunningGateway } from '../support/gateway.js';
+import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-keyspace.js';
+import { GatewayPair } from './support/gateway-pair.js';
 
 jest.setTimeout(60_000);
 
@@ -20,29 +19,14 @@ interface SubscribeAnswer {
 }
 
 describe('redis: history bounds, epochs and data fidelity', () => {
-  const prefix = uniquePrefix('history');
-  const redis = new Redis(testRedisUrl());
-  const sockets: ClientSocket[] = [];
+  const pair = new GatewayPair('history');
   let a: RunningGateway;
   let b: RunningGateway;
 
   beforeAll(async () => {
-    const env = {
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      HISTORY_SIZE: '3',
-      HISTORY_TTL_SECONDS: '2',
-    };
-    a = await startGateway({ ...env, INSTANCE_ID: 'history-a' });
-    b = await startGateway({ ...env, INSTANCE_ID: 'history-b' });
+    [a, b] = await pair.start({ HISTORY_SIZE: '3', HISTORY_TTL_SECONDS: '2' });
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
+  afterAll(() => pair.stop());
 
   const service = (): string => a.token({ sub: 'backend', roles: ['service'] });
   const publish = (gateway: RunningGateway, channel: string, data: unknown) =>
@@ -52,7 +36,7 @@ describe('redis: history bounds, epochs and data fidelity', () => {
     });
   async function subscriber(gateway: RunningGateway, sub: string): Promise<ClientSocket> {
     const socket = await connect(gateway.url, gateway.token({ sub }));
-    sockets.push(socket);
+    pair.track(socket);
     return socket;
   }
 

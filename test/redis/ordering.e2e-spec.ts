@@ -1,9 +1,8 @@
 import { jest } from '@jest/globals';
-import { Redis } from 'ioredis';
-import { startGateway, type RunningGateway } from '../support/gateway.js';
+import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect } from '../support/socket.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-keyspace.js';
+import { GatewayPair } from './support/gateway-pair.js';
 import { receiveOffsets } from './support/offsets.js';
 
 jest.setTimeout(120_000);
@@ -11,24 +10,14 @@ jest.setTimeout(120_000);
 const PUBLICATIONS = 150;
 
 describe('redis: offsets and order with concurrent publishers on two instances', () => {
-  const prefix = uniquePrefix('ordering');
-  const redis = new Redis(testRedisUrl());
-  const sockets: ClientSocket[] = [];
+  const pair = new GatewayPair('ordering');
   let a: RunningGateway;
   let b: RunningGateway;
 
   beforeAll(async () => {
-    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
-    a = await startGateway({ ...env, INSTANCE_ID: 'order-a' });
-    b = await startGateway({ ...env, INSTANCE_ID: 'order-b' });
+    [a, b] = await pair.start();
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
+  afterAll(() => pair.stop());
 
   it(`delivers ${PUBLICATIONS} concurrent publications to subscribers on both instances as 1..N, in order, once each`, async () => {
     const channel = 'public:ordered';
@@ -38,7 +27,7 @@ describe('redis: offsets and order with concurrent publishers on two instances',
       await connect(b.url, token('sub-b')),
       await connect(b.url, token('poll-b'), { transports: ['polling'] }),
     ];
-    sockets.push(...subscribers);
+    pair.track(...subscribers);
     const epochs = new Set<string>();
     for (const socket of subscribers)
       epochs.add((await commandOk<{ epoch: string }>(socket, 'subscribe', { channel })).epoch);
@@ -73,7 +62,7 @@ describe('redis: offsets and order with concurrent publishers on two instances',
     const room = 'ordered-chat';
     const member = (gateway: RunningGateway, sub: string): Promise<ClientSocket> =>
       connect(gateway.url, gateway.token({ sub, channels: ['chat:*'] }), {}).then((socket) => {
-        sockets.push(socket);
+        pair.track(socket);
         return socket;
       });
     const senders = [await member(a, 'send-a'), await member(b, 'send-b')];

@@ -1,9 +1,9 @@
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { startGateway, type RunningGateway } from '../support/gateway.js';
+import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-keyspace.js';
+import { GatewayPair } from './support/gateway-pair.js';
 
 jest.setTimeout(60_000);
 
@@ -18,31 +18,22 @@ interface PresenceList {
 }
 
 describe('redis: presence per user across instances', () => {
-  const prefix = uniquePrefix('presence');
-  const redis = new Redis(testRedisUrl());
-  const sockets: ClientSocket[] = [];
+  const pair = new GatewayPair('presence');
+  const { prefix, redis } = pair;
   let a: RunningGateway;
   let b: RunningGateway;
 
   beforeAll(async () => {
-    const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
-    a = await startGateway({ ...env, INSTANCE_ID: 'presence-a' });
-    b = await startGateway({ ...env, INSTANCE_ID: 'presence-b' });
+    [a, b] = await pair.start();
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await a.close();
-    await b.close();
-    await deleteKeys(redis, prefix);
-    await redis.quit();
-  });
+  afterAll(() => pair.stop());
 
   async function tab(gateway: RunningGateway, sub: string): Promise<ClientSocket> {
     const socket = await connect(
       gateway.url,
       gateway.token({ sub, name: `${sub} name`, channels: ['chat:*'] }),
     );
-    sockets.push(socket);
+    pair.track(socket);
     return socket;
   }
 
