@@ -6,10 +6,14 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
-# Manifests first so the dependency layer is cached until package-lock.json changes.
+# Manifests first (the workspaces' too: npm ci links them) so the dependency layer is cached
+# until package-lock.json changes.
 COPY package.json package-lock.json ./
+COPY packages/protocol/package.json ./packages/protocol/
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages ./packages
 COPY src ./src
 COPY public ./public
 RUN npm run build
@@ -19,7 +23,11 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/protocol/package.json ./packages/protocol/
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The server imports the wire protocol (channel and event-name rules) at run time.
+COPY --from=build /app/packages/protocol/dist ./packages/protocol/dist
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/public ./public
 # The image's `node` user, by number: Kubernetes can only verify `runAsNonRoot` for a numeric user.

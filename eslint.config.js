@@ -5,6 +5,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/',
+      'packages/*/dist/',
       'dist-bench/',
       'coverage/',
       'node_modules/',
@@ -24,6 +25,34 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  // The protocol is the leaf everything depends on, and the SDK ships to browsers: neither
+  // may reach into the server (its sources, NestJS, Redis, the Socket.IO server).
+  {
+    files: ['packages/protocol/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'the protocol imports nothing but its own files' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/client/src/**/*.ts'],
+    ignores: ['packages/client/src/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./|@switchboard/protocol$|socket\\.io-client$)',
+              message: 'the SDK depends on socket.io-client and @switchboard/protocol only',
+            },
+          ],
+        },
+      ],
     },
   },
   {

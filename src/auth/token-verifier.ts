@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { AppConfig } from '../config/app-config.js';
-import { isValidNamePart } from '../realtime/channels/channel-name.js';
 import type { Principal } from './principal.js';
+import { isValidNamePart } from '@switchboard/protocol';
 
 /** Why a token was refused; `reason` is safe to log and to send to the client. */
 export class TokenError extends Error {

@@ -1,6 +1,6 @@
 import { isChannelGranted, type Principal } from '../auth/principal.js';
-import type { ChannelName } from '../realtime/channels/channel-name.js';
 import type { ChannelPolicy } from '../realtime/channels/channel-policy.js';
+import type { ChannelName } from '@switchboard/protocol';
 
 /** `chat:{room}`: for tokens whose `channels` grant the room; history and presence. */
 export class ChatChannelPolicy implements ChannelPolicy {

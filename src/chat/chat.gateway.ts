@@ -1,14 +1,14 @@
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { CommandResult } from '../protocol/client-commands.js';
 import { presenceUser } from '../realtime/presence/presence.service.js';
-import { channelRoom } from '../realtime/channels/channel-room.js';
+import { ServerEmitter } from '../realtime/emitter/server-emitter.js';
 import { ActsOnChannel, type ChannelSelector } from '../realtime/commands/channel.guard.js';
 import { Payload } from '../realtime/commands/command-payload.pipe.js';
 import { GatewayCommands } from '../realtime/commands/gateway-commands.decorator.js';
-import { type Ack, type GatewaySocket, ok } from '../realtime/realtime.events.js';
+import { type GatewaySocket, ok } from '../realtime/realtime.events.js';
 import { ChatChannelPolicy } from './chat-channel.policy.js';
 import { ChatService } from './chat.service.js';
 import { ChatSendDto, ChatTypingDto } from './dto/chat.dto.js';
+import type { Ack, CommandResult } from '@switchboard/protocol';
 
 const roomChannel: ChannelSelector = ({ room }) =>
   typeof room === 'string' ? ChatChannelPolicy.channelOf(room) : undefined;
@@ -17,7 +17,10 @@ const roomChannel: ChannelSelector = ({ room }) =>
 @WebSocketGateway()
 @GatewayCommands()
 export class ChatGateway {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly emitter: ServerEmitter,
+  ) {}
 
   @SubscribeMessage('chat.send')
   @ActsOnChannel(roomChannel)
@@ -36,9 +39,12 @@ export class ChatGateway {
   ): Ack<CommandResult<'chat.typing'>> {
     const channel = ChatChannelPolicy.channelOf(dto.room);
     const data = presenceUser(socket.data.principal);
-    socket
-      .to(channelRoom(channel))
-      .emit('chat.typing', { channel, event: 'chat.typing', data, ts: Date.now() });
+    this.emitter.toChannel(
+      channel,
+      'chat.typing',
+      { channel, event: 'chat.typing', data, ts: Date.now() },
+      socket,
+    );
     return ok({});
   }
 }

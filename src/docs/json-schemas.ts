@@ -1,5 +1,12 @@
-import type { CommandName } from '../protocol/client-commands.js';
-import type { NamedServerEvents } from '../realtime/realtime.events.js';
+import {
+  CHANNEL_PATTERN,
+  type CommandName,
+  ErrorCode,
+  EVENT_NAME_MAX_LENGTH,
+  EVENT_NAME_PATTERN,
+  NAME_PART_PATTERN,
+  type ServerEvents,
+} from '@switchboard/protocol';
 
 /** JSON Schemas of the contract's payloads (contract §4–§5), for the AsyncAPI document. */
 type Schema = Record<string, unknown>;
@@ -15,10 +22,10 @@ const obj = (properties: Record<string, Schema>, required: string[] = []): Schem
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
 
 export const CHANNEL = str({
-  pattern: '^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9_.@=|-]{1,128}$',
+  pattern: CHANNEL_PATTERN.source,
   examples: ['chat:lobby', 'user:alice', 'public:news'],
 });
-const ROOM = str({ pattern: '^[A-Za-z0-9_.@=|-]{1,128}$' });
+const ROOM = str({ pattern: NAME_PART_PATTERN.source });
 const PRESENCE_USER = obj({ userId: str(), name: str() }, ['userId']);
 
 export const SCHEMAS: Record<string, Schema> = {
@@ -28,7 +35,7 @@ export const SCHEMAS: Record<string, Schema> = {
   Publication: obj(
     {
       channel: ref('Channel'),
-      event: str({ pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$', maxLength: 64 }),
+      event: str({ pattern: EVENT_NAME_PATTERN.source, maxLength: EVENT_NAME_MAX_LENGTH }),
       offset: int({ minimum: 1, description: 'Per channel, contiguous from 1 within an epoch' }),
       epoch: str({ minLength: 1, description: "One life of the channel's history" }),
       data: { description: 'Any JSON value' },
@@ -39,15 +46,7 @@ export const SCHEMAS: Record<string, Schema> = {
   CommandError: obj(
     {
       code: str({
-        enum: [
-          'BAD_REQUEST',
-          'UNAUTHORIZED',
-          'FORBIDDEN',
-          'NOT_FOUND',
-          'RATE_LIMITED',
-          'LIMIT_EXCEEDED',
-          'INTERNAL',
-        ],
+        enum: Object.values(ErrorCode),
       }),
       message: str(),
       details: {
@@ -73,6 +72,21 @@ export const SCHEMAS: Record<string, Schema> = {
     'event',
     'ts',
   ]),
+  SessionTerminated: obj(
+    {
+      event: { const: 'session.terminated' },
+      data: obj({ reason: str({ enum: ['disconnected', 'revoked'] }), reconnect: { type: 'boolean' } }, [
+        'reason',
+        'reconnect',
+      ]),
+      ts: int(),
+    },
+    ['event', 'data', 'ts'],
+  ),
+  ChannelPosition: obj(
+    { channel: ref('Channel'), event: { const: 'channel.position' }, data: ref('StreamPosition'), ts: int() },
+    ['channel', 'event', 'data', 'ts'],
+  ),
   Exception: obj({ code: str(), message: str(), event: str() }, ['code', 'message', 'event']),
 };
 
@@ -141,7 +155,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
 
 /** Every server → client event. Publications use their own event name; these are the fixed ones. */
 /** The fixed event names, plus the publications the gateway's own modules emit. */
-type DocumentedEvent = keyof NamedServerEvents | 'publication' | 'chat.message' | 'notification';
+type DocumentedEvent = keyof ServerEvents | 'publication' | 'chat.message' | 'notification';
 
 export const EVENTS: Record<DocumentedEvent, { summary: string; payload: Schema }> = {
   publication: {
@@ -170,8 +184,18 @@ export const EVENTS: Record<DocumentedEvent, { summary: string; payload: Schema 
     payload: ref('SessionExpired'),
   },
   'subscription.revoked': {
-    summary: 'A refreshed token no longer allows this channel',
+    summary: 'A refreshed token no longer allows this channel, or the control API removed the user from it',
     payload: ref('SubscriptionRevoked'),
+  },
+  'session.terminated': {
+    summary:
+      'The control API ended this session (reason disconnected or revoked); with reconnect false the server disconnects',
+    payload: ref('SessionTerminated'),
+  },
+  'channel.position': {
+    summary:
+      "The channel's top as stored, every POSITION_INTERVAL_SECONDS: a client behind it recovers with subscribe { since }",
+    payload: ref('ChannelPosition'),
   },
   exception: { summary: 'A failed command that was sent without an ack callback', payload: ref('Exception') },
 };

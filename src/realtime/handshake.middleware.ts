@@ -4,9 +4,9 @@ import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
-import { ErrorCode } from './errors/error-code.js';
 import type { GatewaySocket } from './realtime.events.js';
 import { SubscriptionsService } from './subscriptions.service.js';
+import { ErrorCode } from '@switchboard/protocol';
 
 type Next = (error?: Error) => void;
 

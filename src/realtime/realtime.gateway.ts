@@ -7,7 +7,6 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
-import type { CommandResult } from '../protocol/client-commands.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
@@ -18,10 +17,11 @@ import { ChannelDto, RefreshDto, SubscribeDto } from './dto/channel-command.dto.
 import { GatewayError } from './errors/gateway.error.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
-import { type Ack, type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
+import { type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { SocketServerRef } from './socket-server.ref.js';
 import { SubscriptionsService } from './subscriptions.service.js';
+import type { Ack, CommandResult } from '@switchboard/protocol';
 
 /**
  * The core commands (subscribe, unsubscribe, presence, auth.refresh) and the connection

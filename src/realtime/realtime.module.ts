@@ -10,6 +10,7 @@ import { CommandErrorFilter } from './commands/command-error.filter.js';
 import { CommandGate } from './commands/command-gate.js';
 import { CommandMetricsInterceptor } from './commands/command-metrics.interceptor.js';
 import { SessionGuard } from './commands/session.guard.js';
+import { ServerEmitter } from './emitter/server-emitter.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
 import { ChannelPublisher } from './publisher/channel-publisher.js';
@@ -32,6 +33,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
     ...backendProviders,
     BackendCall,
     SocketServerRef,
+    ServerEmitter,
     ChannelRegistry,
     ChannelAccess,
     ChannelPublisher,
@@ -55,6 +57,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
     ChannelAccess,
     ChannelPublisher,
     ShutdownDrain,
+    ServerEmitter,
     SessionGuard,
     ChannelGuard,
     CommandErrorFilter,

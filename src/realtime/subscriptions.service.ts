@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-import type { SubscribeAnswer } from '../protocol/client-commands.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { BackendCall } from './backend-call.js';
 import { ChannelAccess } from './channels/channel-access.js';
@@ -8,12 +7,12 @@ import type { ResolvedChannel } from './channels/channel-registry.js';
 import { channelRoom } from './channels/channel-room.js';
 import { UserChannelPolicy } from './channels/user-channel.policy.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
-import { ErrorCode } from './errors/error-code.js';
 import { GatewayError } from './errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from './history/channel-log.js';
-import type { StreamPosition } from './history/publication.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { GatewaySocket } from './realtime.events.js';
+import { ErrorCode, type StreamPosition, type SubscribeAnswer } from '@switchboard/protocol';
+import { ServerEmitter } from './emitter/server-emitter.js';
 
 /** A connection's channel subscriptions: rooms, limits, presence and recovery. */
 @Injectable()
@@ -30,6 +29,7 @@ export class SubscriptionsService {
     private readonly backend: BackendCall,
     private readonly metrics: GatewayMetrics,
     private readonly config: AppConfig,
+    private readonly emitter: ServerEmitter,
   ) {}
 
   /** The personal channel, joined during the handshake; it does not count against the limit. */
@@ -109,7 +109,11 @@ export class SubscriptionsService {
       const channel = this.registry.resolve(name);
       if (this.access.allows(socket.data.principal, channel)) continue;
       await this.unsubscribe(socket, channel);
-      socket.emit('subscription.revoked', { channel: name, event: 'subscription.revoked', ts: Date.now() });
+      this.emitter.toSocket(socket, 'subscription.revoked', {
+        channel: name,
+        event: 'subscription.revoked',
+        ts: Date.now(),
+      });
     }
   }
 

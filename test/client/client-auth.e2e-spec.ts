@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
-import { SwitchboardClient, SwitchboardError } from '../../src/client/index.js';
+import { SwitchboardClient, SwitchboardError } from '@switchboard/client';
 import { startGateway, TEST_SECRET, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { nextEvent, startGatewayOn } from './support/client-harness.js';

@@ -1,4 +1,4 @@
-import { SwitchboardClient, SwitchboardError, type PresenceEvent } from '../../src/client/index.js';
+import { SwitchboardClient, SwitchboardError, type PresenceEvent } from '@switchboard/client';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { nextEvent, publish, Received } from './support/client-harness.js';
 

@@ -1,4 +1,4 @@
-import { SwitchboardClient, type SwitchboardClientOptions } from '../../src/client/index.js';
+import { SwitchboardClient, type SwitchboardClientOptions } from '@switchboard/client';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { nextEvent, publish, Received, startGatewayOn } from './support/client-harness.js';

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { SwitchboardClient } from '../../src/client/index.js';
+import { SwitchboardClient } from '@switchboard/client';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';

@@ -1,13 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN } from '@switchboard/protocol';
 
-const ROOM = /^[A-Za-z0-9_.@=|-]{1,128}$/;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class ChatTypingDto {
   @IsString()
-  @Matches(ROOM, { message: 'room must match ^[A-Za-z0-9_.@=|-]{1,128}$' })
+  @Matches(NAME_PART_PATTERN, { message: `room ${NAME_PART_DESCRIPTION}` })
   room!: string;
 }
 

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN } from '@switchboard/protocol';
 
 export class DevTokenRequestDto {
   @ApiProperty({ example: 'alice', description: 'The user id (`sub`): a channel name part' })
   @IsString()
-  @Matches(/^[A-Za-z0-9_.@=|-]{1,128}$/, { message: 'sub must match ^[A-Za-z0-9_.@=|-]{1,128}$' })
+  @Matches(NAME_PART_PATTERN, { message: `sub ${NAME_PART_DESCRIPTION}` })
   sub!: string;
 
   @ApiPropertyOptional({ example: 'Alice', maxLength: 64 })

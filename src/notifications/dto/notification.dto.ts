@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN } from '@switchboard/protocol';
 
 export class CreateNotificationDto {
   @ApiProperty({ example: 'alice', description: 'The recipient: the `sub` of their tokens' })
   @IsString()
-  @Matches(/^[A-Za-z0-9_.@=|-]{1,128}$/, { message: 'userId must match ^[A-Za-z0-9_.@=|-]{1,128}$' })
+  @Matches(NAME_PART_PATTERN, { message: `userId ${NAME_PART_DESCRIPTION}` })
   userId!: string;
 
   @ApiProperty({ example: 'Build finished', minLength: 1, maxLength: 200 })

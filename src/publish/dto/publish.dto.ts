@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Allow, IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
-import { eventNameProblem } from '../../realtime/publisher/event-name.js';
 import { CHANNEL_MAX_LENGTH } from '../../realtime/dto/channel-command.dto.js';
+import { eventNameProblem } from '@switchboard/protocol';
 
 /** An event name a publication may carry: pattern, length and not reserved (contract §6). */
 function IsPublicationEvent(): PropertyDecorator {

@@ -1,5 +1,5 @@
 import type { Principal } from '../../auth/principal.js';
-import type { ChannelName } from './channel-name.js';
+import type { ChannelName } from '@switchboard/protocol';
 
 /**
  * What one channel namespace allows. Domain modules register one per namespace they own;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayError } from '../errors/gateway.error.js';
-import { type ChannelName, parseChannel, CHANNEL_PATTERN_DESCRIPTION } from './channel-name.js';
 import type { ChannelPolicy } from './channel-policy.js';
+import { CHANNEL_PATTERN_DESCRIPTION, parseChannel, type ChannelName } from '@switchboard/protocol';
 
 export interface ResolvedChannel extends ChannelName {
   readonly policy: ChannelPolicy;

@@ -1,6 +1,6 @@
 import type { Principal } from '../../auth/principal.js';
-import type { ChannelName } from './channel-name.js';
 import type { ChannelPolicy } from './channel-policy.js';
+import type { ChannelName } from '@switchboard/protocol';
 
 /**
  * `user:{id}`: the personal channel every connection joins on connect (contract §3). It is

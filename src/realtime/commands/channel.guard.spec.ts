@@ -1,13 +1,13 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isChannelGranted, type Principal } from '../../auth/principal.js';
-import type { ChannelName } from '../channels/channel-name.js';
 import type { ChannelPolicy } from '../channels/channel-policy.js';
 import { ChannelAccess } from '../channels/channel-access.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { UserChannelPolicy } from '../channels/user-channel.policy.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { ActsOnChannel, ChannelGuard } from './channel.guard.js';
+import type { ChannelName } from '@switchboard/protocol';
 
 /** A grant-based namespace like chat's, without importing a domain module into the core's tests. */
 export class ChatChannelPolicyStub implements ChannelPolicy {

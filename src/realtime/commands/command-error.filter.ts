@@ -8,9 +8,10 @@ import {
 } from '@nestjs/common';
 import { WsException } from '@nestjs/websockets';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
-import { ErrorCode, type CommandError } from '../errors/error-code.js';
 import { GatewayError } from '../errors/gateway.error.js';
-import type { AckCallback, GatewaySocket } from '../realtime.events.js';
+import type { GatewaySocket } from '../realtime.events.js';
+import { ErrorCode, type AckCallback, type CommandError } from '@switchboard/protocol';
+import { ServerEmitter } from '../emitter/server-emitter.js';
 
 /**
  * Every failure of a socket command becomes the contract's `{ ok:false, error }` ack, or,
@@ -29,7 +30,10 @@ const HTTP_CODES: Partial<Record<number, CommandError['code']>> = {
 export class CommandErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(CommandErrorFilter.name);
 
-  constructor(private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly emitter: ServerEmitter,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ws = host.switchToWs();
@@ -39,7 +43,12 @@ export class CommandErrorFilter implements ExceptionFilter {
     const error = this.toCommandError(exception, command);
     this.metrics.commands.inc({ command, result: error.code });
     if (ack) ack({ ok: false, error });
-    else socket.emit('exception', { code: error.code, message: error.message, event: command });
+    else
+      this.emitter.toSocket(socket, 'exception', {
+        code: error.code,
+        message: error.message,
+        event: command,
+      });
   }
 
   private toCommandError(exception: unknown, command: string): CommandError {

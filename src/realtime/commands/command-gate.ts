@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
-import { ErrorCode, type ErrorCode as Code } from '../errors/error-code.js';
-import type { AckCallback, GatewaySocket } from '../realtime.events.js';
+import { ServerEmitter } from '../emitter/server-emitter.js';
+import type { GatewaySocket } from '../realtime.events.js';
 import { AbuseWindow, TokenBucket } from '../rate-limit/token-bucket.js';
+import { ErrorCode, type AckCallback, type ErrorCode as Code } from '@switchboard/protocol';
 
 const ABUSE_WINDOW_MS = 10_000;
 
@@ -19,6 +20,7 @@ export class CommandGate {
   constructor(
     private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly emitter: ServerEmitter,
   ) {}
 
   install(socket: GatewaySocket): void {
@@ -55,6 +57,6 @@ export class CommandGate {
     const command = socket.listenerCount(event) > 0 ? event : 'unknown';
     this.metrics.commands.inc({ command, result: code });
     if (ack) ack({ ok: false, error: { code, message, details: [] } });
-    else socket.emit('exception', { code, message, event });
+    else this.emitter.toSocket(socket, 'exception', { code, message, event });
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, type PipeTransform, type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { MessageBody } from '@nestjs/websockets';
 import type { ValidationError } from 'class-validator';
-import type { ErrorDetail } from '../errors/error-code.js';
 import { GatewayError } from '../errors/gateway.error.js';
+import type { ErrorDetail } from '@switchboard/protocol';
 
 /** Flattens nested class-validator errors into `{ field: 'since.offset', messages }`. */
 export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDetail[] {

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ErrorCode } from './error-code.js';
 import { BackendUnavailableError, GatewayError } from './gateway.error.js';
+import { ErrorCode } from '@switchboard/protocol';
 
 const STATUS: Record<ErrorCode, HttpStatus> = {
   BAD_REQUEST: HttpStatus.BAD_REQUEST,

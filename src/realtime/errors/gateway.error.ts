@@ -1,5 +1,5 @@
 import { WsException } from '@nestjs/websockets';
-import { ErrorCode, type CommandError, type ErrorDetail } from './error-code.js';
+import { ErrorCode, type CommandError, type ErrorDetail } from '@switchboard/protocol';
 
 /**
  * A failure with a contract error code. Thrown from socket guards, pipes and handlers and

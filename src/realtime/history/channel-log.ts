@@ -1,4 +1,5 @@
-import type { ChannelTop, HistoryPage, Publication, Recovery, StreamPosition } from './publication.js';
+import type { ChannelTop, HistoryPage, Recovery } from './publication.js';
+import type { Publication, StreamPosition } from '@switchboard/protocol';
 
 export interface AppendRequest {
   readonly channel: string;

@@ -1,5 +1,5 @@
-import type { Publication } from './publication.js';
 import { MemoryChannelLog } from './memory-channel.log.js';
+import type { Publication } from '@switchboard/protocol';
 
 describe('MemoryChannelLog', () => {
   let now: number;

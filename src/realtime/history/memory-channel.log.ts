@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from './channel-log.js';
-import type { ChannelTop, HistoryPage, Publication, Recovery, StreamPosition } from './publication.js';
+import type { ChannelTop, HistoryPage, Recovery } from './publication.js';
+import type { Publication, StreamPosition } from '@switchboard/protocol';
+import { emptyTopTtlSeconds, newEpoch, recoverFrom } from './stream-rules.js';
 
 export interface MemoryChannelLogOptions {
   readonly historySize: number;
@@ -15,17 +16,6 @@ interface ChannelState {
   history: Publication[];
   expiresAt: number;
 }
-
-export const newEpoch = (): string => randomBytes(6).toString('base64url');
-
-/**
- * How long an empty channel keeps the epoch it announced (refreshed on every read): its first
- * publication must carry that epoch (contract §4) even after a quiet spell longer than the
- * history TTL, and a day bounds what reads of never-used channels leave behind.
- */
-export const EMPTY_TOP_TTL_SECONDS = 24 * 3600;
-export const emptyTopTtlSeconds = (historyTtlSeconds: number): number =>
-  Math.max(historyTtlSeconds, EMPTY_TOP_TTL_SECONDS);
 
 /**
  * The embedded (single instance) log. Everything runs synchronously inside `append`, so
@@ -86,12 +76,8 @@ export class MemoryChannelLog implements ChannelLog {
   recover(channel: string, position: StreamPosition): Promise<Recovery> {
     const state = this.state(channel, this.now());
     const top = { offset: state.offset, epoch: state.epoch };
-    const oldest = state.history[0]?.offset ?? state.offset + 1;
-    const recoverable =
-      position.epoch === state.epoch && position.offset <= state.offset && position.offset >= oldest - 1;
-    if (!recoverable) return Promise.resolve({ ...top, recovered: false });
-    const publications = state.history.filter((p) => p.offset > position.offset);
-    return Promise.resolve({ ...top, recovered: true, publications });
+    const stored = state.history.filter((p) => p.offset > position.offset);
+    return Promise.resolve(recoverFrom(top, position, stored));
   }
 
   onPublication(listener: PublicationListener): void {

@@ -1,4 +1,5 @@
-import type { PresenceStore, PresenceUser } from './presence-store.js';
+import type { PresenceStore } from './presence-store.js';
+import type { PresenceUser } from '@switchboard/protocol';
 
 interface Member {
   user: PresenceUser;

@@ -1,7 +1,4 @@
-export interface PresenceUser {
-  readonly userId: string;
-  readonly name?: string;
-}
+import type { PresenceUser } from '@switchboard/protocol';
 
 /** A join or leave the store itself decided, not the result of an `add` or `remove`. */
 export interface PresenceChange {

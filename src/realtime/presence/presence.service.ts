@@ -1,23 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../auth/principal.js';
 import { BackendCall } from '../backend-call.js';
-import { channelRoom } from '../channels/channel-room.js';
-import { SocketServerRef } from '../socket-server.ref.js';
-import { PRESENCE_STORE, type PresenceStore, type PresenceUser } from './presence-store.js';
+import { ServerEmitter } from '../emitter/server-emitter.js';
+import { PRESENCE_STORE, type PresenceStore } from './presence-store.js';
+import type { PresenceUser } from '@switchboard/protocol';
 
 /** Presence of users in channels, announced as volatile `presence.join` / `presence.leave`. */
 @Injectable()
 export class PresenceService {
   constructor(
     @Inject(PRESENCE_STORE) private readonly store: PresenceStore,
-    private readonly sockets: SocketServerRef,
+    private readonly emitter: ServerEmitter,
     private readonly backend: BackendCall,
   ) {
     // Joins and leaves a shared store makes by itself (a dead instance swept) are announced
     // by the instance that made them, like those that follow from add/remove.
-    this.store.onChange?.(({ channel, event, user }) => {
-      if (this.sockets.ready) this.announce(channel, event, user);
-    });
+    this.store.onChange?.(({ channel, event, user }) => this.announce(channel, event, user));
   }
 
   async enter(channel: string, principal: Principal, connectionId: string): Promise<void> {
@@ -38,7 +36,7 @@ export class PresenceService {
   }
 
   private announce(channel: string, event: 'presence.join' | 'presence.leave', data: PresenceUser): void {
-    this.sockets.server.to(channelRoom(channel)).emit(event, { channel, event, data, ts: Date.now() });
+    this.emitter.toChannel(channel, event, { channel, event, data, ts: Date.now() });
   }
 }
 

@@ -4,7 +4,7 @@ import { ChannelRegistry } from '../channels/channel-registry.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { CHANNEL_LOG, type AppendResult, type ChannelLog } from '../history/channel-log.js';
 import { BackendCall } from '../backend-call.js';
-import { eventNameProblem } from './event-name.js';
+import { eventNameProblem } from '@switchboard/protocol';
 
 export interface PublishOptions {
   /** See {@link AppendRequest.idempotencyKey}. */

@@ -1,9 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { CHANNEL_LOG, type ChannelLog } from '../history/channel-log.js';
-import type { Publication } from '../history/publication.js';
-import { SocketServerRef } from '../socket-server.ref.js';
-import { channelRoom } from '../channels/channel-room.js';
+import { ServerEmitter } from '../emitter/server-emitter.js';
+import type { Publication } from '@switchboard/protocol';
 
 /**
  * Emits each publication from the log's feed to this instance's own subscribers. With Redis
@@ -14,7 +13,7 @@ import { channelRoom } from '../channels/channel-room.js';
 export class LocalDelivery implements OnModuleInit {
   constructor(
     @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
-    private readonly sockets: SocketServerRef,
+    private readonly emitter: ServerEmitter,
     private readonly metrics: GatewayMetrics,
   ) {}
 
@@ -23,8 +22,7 @@ export class LocalDelivery implements OnModuleInit {
   }
 
   private deliver(publication: Publication): void {
-    if (!this.sockets.ready) return;
-    this.sockets.server.local.to(channelRoom(publication.channel)).emit(publication.event, publication);
+    if (!this.emitter.publicationLocally(publication)) return;
     this.metrics.deliveryLatency.observe(Math.max(0, Date.now() - publication.ts) / 1000);
   }
 }

@@ -1,4 +1,4 @@
-import type { Publication } from '../history/publication.js';
+import type { Publication } from '@switchboard/protocol';
 
 /**
  * The publication as JSON, without its closing brace: the append script adds `offset` and

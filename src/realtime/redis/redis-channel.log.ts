@@ -1,17 +1,12 @@
 import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from '../history/channel-log.js';
-import { emptyTopTtlSeconds, newEpoch } from '../history/memory-channel.log.js';
-import type {
-  ChannelTop,
-  HistoryPage,
-  Publication,
-  Recovery,
-  StreamPosition,
-} from '../history/publication.js';
+import { emptyTopTtlSeconds, isReadablePosition, newEpoch, recoverFrom } from '../history/stream-rules.js';
+import type { ChannelTop, HistoryPage, Recovery } from '../history/publication.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './channel-log.scripts.js';
 import type { RedisClient } from './lua-script.js';
 import { parsePublication, publicationHead } from './publication-json.js';
 import type { RedisPublicationFeed } from './redis-publication.feed.js';
 import type { RedisKeys } from './redis-keys.js';
+import type { Publication, StreamPosition } from '@switchboard/protocol';
 
 export interface RedisChannelLogOptions {
   readonly historySize: number;
@@ -79,19 +74,9 @@ export class RedisChannelLog implements ChannelLog {
 
   async recover(channel: string, position: StreamPosition): Promise<Recovery> {
     // An offset Redis cannot parse as a stream id can never be recovered: just the top.
-    const readable = Number.isSafeInteger(position.offset) && position.offset >= 0;
-    const from = readable ? String(position.offset + 1) : '';
+    const from = isReadablePosition(position) ? String(position.offset + 1) : '';
     const { epoch, offset, publications } = await this.readScript(channel, from, '', position.epoch);
-    // Recovered only when every offset after `since` is still stored: the range must be
-    // exactly since+1..top (history is contiguous, trimming only drops the oldest).
-    const missing = offset - position.offset;
-    const recovered =
-      readable &&
-      position.epoch === epoch &&
-      missing >= 0 &&
-      publications.length === missing &&
-      (missing === 0 || publications[0]?.offset === position.offset + 1);
-    return recovered ? { epoch, offset, recovered: true, publications } : { epoch, offset, recovered: false };
+    return recoverFrom({ epoch, offset }, position, publications);
   }
 
   onPublication(listener: PublicationListener): void {

@@ -5,8 +5,8 @@ import { ChannelAccess } from '../channels/channel-access.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from '../history/channel-log.js';
 import type { HistoryPage } from '../history/publication.js';
-import type { PresenceUser } from '../presence/presence-store.js';
 import { PresenceService } from '../presence/presence.service.js';
+import type { PresenceUser } from '@switchboard/protocol';
 
 /** Read access to channels for the REST API: the same access rules as subscribing. */
 @Injectable()

@@ -1,5 +1,7 @@
 import { jest } from '@jest/globals';
 import type { GatewaySocket } from '../realtime.events.js';
+import { ServerEmitter } from '../emitter/server-emitter.js';
+import { SocketServerRef } from '../socket-server.ref.js';
 import { MAX_TIMER_DELAY_MS, SessionExpiry } from './session-expiry.js';
 
 function fakeSocket(exp?: number) {
@@ -21,7 +23,7 @@ describe('SessionExpiry', () => {
   afterEach(() => jest.useRealTimers());
 
   it('emits session.expired and disconnects when exp passes', () => {
-    const expiry = new SessionExpiry();
+    const expiry = new SessionExpiry(new ServerEmitter(new SocketServerRef()));
     expiry.now = () => Date.now();
     const { socket, emitted, isDisconnected } = fakeSocket(10);
     expiry.schedule(socket);
@@ -35,7 +37,7 @@ describe('SessionExpiry', () => {
   });
 
   it('does not fire early for an exp beyond the 2^31-1 ms timer limit', () => {
-    const expiry = new SessionExpiry();
+    const expiry = new SessionExpiry(new ServerEmitter(new SocketServerRef()));
     expiry.now = () => Date.now();
     const exp = 25 * 24 * 3600;
     const { socket, isDisconnected } = fakeSocket(exp);
@@ -47,7 +49,7 @@ describe('SessionExpiry', () => {
   });
 
   it('stops watching a cancelled connection and ignores tokens without exp', () => {
-    const expiry = new SessionExpiry();
+    const expiry = new SessionExpiry(new ServerEmitter(new SocketServerRef()));
     expiry.now = () => Date.now();
     const expiring = fakeSocket(5);
     const eternal = fakeSocket(undefined);

@@ -1,4 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 
 /** setTimeout fires at once for delays above 2^31-1 ms (about 24.8 days). */
@@ -13,6 +14,8 @@ export class SessionExpiry implements OnModuleDestroy {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The clock, replaceable in unit tests. */
   now: () => number = Date.now;
+
+  constructor(private readonly emitter: ServerEmitter) {}
 
   /** (Re)arms the timer for the socket's current principal. */
   schedule(socket: GatewaySocket): void {
@@ -37,7 +40,11 @@ export class SessionExpiry implements OnModuleDestroy {
   }
 
   private expire(socket: GatewaySocket, exp: number): void {
-    socket.emit('session.expired', { event: 'session.expired', data: { exp }, ts: this.now() });
+    this.emitter.toSocket(socket, 'session.expired', {
+      event: 'session.expired',
+      data: { exp },
+      ts: this.now(),
+    });
     socket.disconnect(true);
   }
 }

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { createApp } from '../../../src/app.factory.js';
-import type { Publication } from '../../../src/client/index.js';
-import type { TypedEmitter } from '../../../src/client/typed-emitter.js';
+import type { Publication } from '@switchboard/client';
+import type { TypedEmitter } from '@switchboard/client';
 import { TEST_SECRET, type RunningGateway } from '../../support/gateway.js';
 import { request } from '../../support/http.js';
 

@@ -1,4 +1,4 @@
-import { SwitchboardClient } from '../../../src/client/index.js';
+import { SwitchboardClient } from '@switchboard/client';
 import type { Transport } from './balanced-clients.js';
 
 /**

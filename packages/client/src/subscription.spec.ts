@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import type { Publication } from '../realtime/history/publication.js';
+import type { Publication } from '@switchboard/protocol';
 import type { SubscribeAck } from './channel-sequencer.js';
 import type { ClientCommands, ResyncEvent } from './client.types.js';
 import { Subscription, type SubscriptionLink } from './subscription.js';

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import type { CommandError } from '../realtime/errors/error-code.js';
+import type { CommandError } from '@switchboard/protocol';
 import type { ClientCommands, CommandName } from './client.types.js';
 import { SwitchboardError } from './switchboard-error.js';
 

@@ -1,10 +1,10 @@
-import type { Publication } from '../realtime/history/publication.js';
 import type {
   ExceptionEvent,
-  PresenceEvent,
+  Publication,
+  ServerEvents,
   SessionExpiredEvent,
   SubscriptionRevokedEvent,
-} from '../realtime/realtime.events.js';
+} from '@switchboard/protocol';
 import type { Subscription } from './subscription.js';
 
 export interface RouteTargets {
@@ -33,12 +33,12 @@ export function routeServerEvent(event: string, payload: unknown, targets: Route
     case 'presence.join':
     case 'presence.leave':
     case 'chat.typing':
-      return subscription?.volatile(event, payload as PresenceEvent);
+      return subscription?.volatile(event, payload as ServerEvents[typeof event]);
     case 'session.expired':
-      return targets.sessionExpired(payload as SessionExpiredEvent);
+      return targets.sessionExpired(payload as ServerEvents[typeof event]);
     case 'subscription.revoked':
-      return targets.revoked(payload as SubscriptionRevokedEvent, subscription);
+      return targets.revoked(payload as ServerEvents[typeof event], subscription);
     case 'exception':
-      return targets.exception(payload as ExceptionEvent);
+      return targets.exception(payload as ServerEvents[typeof event]);
   }
 }

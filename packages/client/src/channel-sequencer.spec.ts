@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Publication, StreamPosition } from '../realtime/history/publication.js';
+import type { Publication, StreamPosition } from '@switchboard/protocol';
 import { ChannelSequencer, type Resync, type SubscribeAck } from './channel-sequencer.js';
 
 const pub = (offset: number, epoch = 'e1'): Publication => ({

@@ -1,6 +1,6 @@
 import { io, type Socket, type SocketOptions } from 'socket.io-client';
-import type { ErrorCode } from '../realtime/errors/error-code.js';
-import type { StreamPosition } from '../realtime/history/publication.js';
+import type { ErrorCode } from '@switchboard/protocol';
+import type { StreamPosition } from '@switchboard/protocol';
 import { ChatCommands, type CommandOptions } from './chat-commands.js';
 import type {
   ClientCommands,

@@ -1,5 +1,5 @@
-import type { SubscribeAnswer } from '../protocol/client-commands.js';
-import type { Publication, StreamPosition } from '../realtime/history/publication.js';
+import type { SubscribeAnswer } from '@switchboard/protocol';
+import type { Publication, StreamPosition } from '@switchboard/protocol';
 
 /** The answer to `subscribe` (contract §5), with or without `since`. */
 export type SubscribeAck = SubscribeAnswer;

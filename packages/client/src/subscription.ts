@@ -1,5 +1,4 @@
-import type { Publication, StreamPosition } from '../realtime/history/publication.js';
-import type { PresenceEvent, SubscriptionRevokedEvent } from '../realtime/realtime.events.js';
+import type { Publication, StreamPosition, SubscriptionRevokedEvent } from '@switchboard/protocol';
 import { ChannelSequencer, type SubscribeAck } from './channel-sequencer.js';
 import type { ClientCommands, PublicationHandler, ResyncEvent, SubscriptionEvents } from './client.types.js';
 import { SwitchboardError } from './switchboard-error.js';
@@ -19,6 +18,7 @@ export interface SubscriptionLink {
 
 const MAX_RETRY_DELAY_MS = 10_000;
 type VolatileEvent = 'presence.join' | 'presence.leave' | 'chat.typing';
+type VolatilePayload = SubscriptionEvents[VolatileEvent];
 
 /**
  * One channel subscription: runs the {@link ChannelSequencer}, holds gaps for `gapHoldMs`
@@ -80,7 +80,7 @@ export class Subscription<T = unknown> extends TypedEmitter<SubscriptionEvents> 
   }
 
   /** (Client) a volatile event of this channel. */
-  volatile(event: VolatileEvent, payload: PresenceEvent): void {
+  volatile<E extends VolatileEvent>(event: E, payload: SubscriptionEvents[E] & VolatilePayload): void {
     if (!this.closed) this.emit(event, payload);
   }
 

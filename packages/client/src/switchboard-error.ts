@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorDetail } from '../realtime/errors/error-code.js';
+import type { ErrorCode, ErrorDetail } from '@switchboard/protocol';
 
 /**
  * Codes the client raises itself, beside the contract's ({@link ErrorCode}):

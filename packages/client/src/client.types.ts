@@ -1,20 +1,29 @@
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
-import type { Publication, StreamPosition } from '../realtime/history/publication.js';
-import type { PresenceUser } from '../realtime/presence/presence-store.js';
 import type {
+  ChatTypingEvent,
   ExceptionEvent,
   PresenceEvent,
+  PresenceUser,
+  Publication,
   SessionExpiredEvent,
+  StreamPosition,
   SubscriptionRevokedEvent,
-} from '../realtime/realtime.events.js';
+} from '@switchboard/protocol';
 import type { Resync, SubscribeAck } from './channel-sequencer.js';
 import type { SwitchboardError } from './switchboard-error.js';
 import type { TokenProvider } from './token-keeper.js';
 
-export type { Publication, StreamPosition, PresenceUser, PresenceEvent, SessionExpiredEvent };
+export type {
+  Publication,
+  StreamPosition,
+  PresenceUser,
+  PresenceEvent,
+  SessionExpiredEvent,
+  ChatTypingEvent,
+};
 export type { SubscriptionRevokedEvent, ExceptionEvent, SubscribeAck };
 
-export type { ClientCommands, CommandName } from '../protocol/client-commands.js';
+export type { ClientCommands, CommandName } from '@switchboard/protocol';
 
 export type TransportName = 'websocket' | 'polling' | 'webtransport';
 
@@ -76,7 +85,7 @@ export interface SubscriptionEvents {
   resync: ResyncEvent;
   'presence.join': PresenceEvent;
   'presence.leave': PresenceEvent;
-  'chat.typing': PresenceEvent;
+  'chat.typing': ChatTypingEvent;
   revoked: SubscriptionRevokedEvent;
   error: SwitchboardError;
 }

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { Publication, ServerEventName, ServerEvents } from '@switchboard/protocol';
+import { channelRoom } from '../channels/channel-room.js';
+import type { GatewaySocket } from '../realtime.events.js';
+import { SocketServerRef } from '../socket-server.ref.js';
+
+/** Socket.IO's typed `emit` does not accept a generic event name; this is the one widening. */
+type Emit = (event: string, payload: unknown) => boolean;
+
+/**
+ * The one way a server → client event leaves the gateway: named events typed by the
+ * protocol's `ServerEvents` map (which the AsyncAPI document must cover), and stored
+ * publications under their own names. Nothing else calls Socket.IO's `emit`.
+ */
+@Injectable()
+export class ServerEmitter {
+  constructor(private readonly sockets: SocketServerRef) {}
+
+  /** A named event to one connection. */
+  toSocket<E extends ServerEventName>(socket: GatewaySocket, event: E, payload: ServerEvents[E]): void {
+    (socket.emit as Emit)(event, payload);
+  }
+
+  /**
+   * A volatile named event to every subscriber of `channel` on every instance (through the
+   * adapter), `except` one connection (the sender of `chat.typing`).
+   */
+  toChannel<E extends ServerEventName>(
+    channel: string,
+    event: E,
+    payload: ServerEvents[E],
+    except?: GatewaySocket,
+  ): void {
+    if (!this.sockets.ready) return;
+    const room = channelRoom(channel);
+    const target = except ? except.to(room) : this.sockets.server.to(room);
+    (target.emit as Emit)(event, payload);
+  }
+
+  /**
+   * A stored publication to this instance's subscribers of its channel only: every instance
+   * receives the log's feed itself, in offset order, so going through the adapter would
+   * deliver it twice. Returns false before the server exists.
+   */
+  publicationLocally(publication: Publication): boolean {
+    if (!this.sockets.ready) return false;
+    const target = this.sockets.server.local.to(channelRoom(publication.channel));
+    (target.emit as Emit)(publication.event, publication);
+    return true;
+  }
+}

@@ -1,0 +1,161 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { type RunningGateway, startGateway } from '../support/gateway.js';
+import { publish } from '../support/publisher.js';
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, '../..');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+
+/** What a Node app does with the installed SDK: connect, subscribe, print what arrives. */
+const APP = `
+import { SwitchboardClient } from '@switchboard/client';
+const client = new SwitchboardClient(process.env.GATEWAY_URL, { token: process.env.TOKEN, transports: ['websocket'] });
+client.subscribe('public:pack', (publication) => {
+  console.log(JSON.stringify({ received: publication }));
+  void client.close().then(() => process.exit(0));
+}).on('error', (error) => { console.error(error.message); process.exit(1); });
+// subscribe is idempotent and runs in order per channel: once this answers, the SDK's own is in.
+client.on('connect', () => void client.request('subscribe', { channel: 'public:pack' }).then(() => console.log(JSON.stringify({ ready: true }))));
+`;
+
+/** A typed use of the SDK and the protocol, compiled under each module resolution. */
+const TYPED = `
+import { SwitchboardClient, SwitchboardError, type Publication } from '@switchboard/client';
+import { ErrorCode, parseChannel, type ServerEvents, type CommandResult } from '@switchboard/protocol';
+const client = new SwitchboardClient('http://localhost:3000', { token: 't', autoConnect: false });
+const answer: Promise<CommandResult<'chat.send'>> = client.chat.send('lobby', 'hi');
+const code: string = ErrorCode.BadRequest;
+const terminated: ServerEvents['session.terminated']['data']['reason'] = 'revoked';
+const handle = (publication: Publication<{ text: string }>): string => publication.data.text;
+export { answer, code, terminated, handle, SwitchboardError, parseChannel };
+`;
+
+describe('@switchboard/client as an installed package', () => {
+  let gateway: RunningGateway;
+  let project: string;
+
+  beforeAll(async () => {
+    gateway = await startGateway();
+    project = await mkdtemp(join(tmpdir(), 'sb-sdk-'));
+    await run('npm', ['run', 'build:packages'], { cwd: root });
+    const { stdout } = await run(
+      'npm',
+      [
+        'pack',
+        '--json',
+        '--pack-destination',
+        project,
+        '-w',
+        '@switchboard/protocol',
+        '-w',
+        '@switchboard/client',
+      ],
+      { cwd: root },
+    );
+    const tarballs = (JSON.parse(stdout) as { filename: string }[]).map((p) => join(project, p.filename));
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'app', private: true, type: 'module' }),
+    );
+    // An empty project: the tarballs and what they declare, nothing from this repository.
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs], {
+      cwd: project,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    if (project) await rm(project, { recursive: true, force: true });
+  });
+
+  it('brings no server package into the project', async () => {
+    const installed = await readdir(join(project, 'node_modules'));
+    const scoped = await readdir(join(project, 'node_modules/@switchboard'));
+    expect(scoped.sort()).toEqual(['client', 'protocol']);
+    expect(installed).toContain('socket.io-client');
+    for (const server of [
+      '@nestjs',
+      'ioredis',
+      'socket.io',
+      'express',
+      '@socket.io',
+      'jsonwebtoken',
+      'passport',
+    ]) {
+      if (server === '@socket.io') {
+        const socketIo = installed.includes('@socket.io')
+          ? await readdir(join(project, 'node_modules/@socket.io'))
+          : [];
+        expect(socketIo).not.toContain('redis-adapter');
+      } else {
+        expect(installed).not.toContain(server);
+      }
+    }
+  });
+
+  it('connects to a real gateway, subscribes and receives a REST publication', async () => {
+    await writeFile(join(project, 'app.mjs'), APP);
+    const child = spawn(process.execPath, ['app.mjs'], {
+      cwd: project,
+      env: { ...process.env, GATEWAY_URL: gateway.url, TOKEN: gateway.token({ sub: 'pack-user' }) },
+    });
+    const lines: Record<string, unknown>[] = [];
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const ready = new Promise<void>((done, fail) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
+          const line = JSON.parse(buffered.slice(0, newline)) as Record<string, unknown>;
+          buffered = buffered.slice(newline + 1);
+          lines.push(line);
+          if (line['ready']) done();
+        }
+      });
+      child.on('exit', () => fail(new Error(`the app exited early: ${stderr}`)));
+    });
+    await ready;
+    const sent = await publish(gateway, 'public:pack', 'pack.test', { hello: 'package' });
+    expect(await exited).toBe(0);
+    const received = lines.find((line) => line['received'])?.['received'];
+    expect(received).toMatchObject({
+      channel: 'public:pack',
+      event: 'pack.test',
+      offset: sent.offset,
+      epoch: sent.epoch,
+      data: { hello: 'package' },
+    });
+  }, 60_000);
+
+  it.each([
+    ['nodenext', { module: 'nodenext', moduleResolution: 'nodenext' }],
+    ['bundler', { module: 'esnext', moduleResolution: 'bundler' }],
+  ])(
+    'resolves its types under moduleResolution %s',
+    async (name, options) => {
+      await writeFile(join(project, 'typed.ts'), TYPED);
+      const config = {
+        compilerOptions: {
+          ...options,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+        files: ['typed.ts'],
+      };
+      await writeFile(join(project, `tsconfig.${name}.json`), JSON.stringify(config));
+      await expect(
+        run(process.execPath, [tsc, '-p', `tsconfig.${name}.json`], { cwd: project }),
+      ).resolves.toBeDefined();
+    },
+    60_000,
+  );
+});
