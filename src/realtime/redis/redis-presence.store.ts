@@ -1,9 +1,10 @@
-import type { PresenceChange, PresenceStore, PresenceUser } from '../presence/presence-store.js';
-import { InstanceIndex } from './instance-index.js';
+import type { PresenceChange, PresenceStore } from '../presence/presence-store.js';
+import { InstanceEntries } from './instance-entries.js';
 import type { InstanceLiveness, InstanceParticipant } from './instance-liveness.js';
 import type { RedisClient } from './lua-script.js';
 import { PRESENCE_ADD_SCRIPT, PRESENCE_EVICT_SCRIPT, PRESENCE_REMOVE_SCRIPT } from './presence.scripts.js';
 import { connectionField, type RedisKeys } from './redis-keys.js';
+import type { PresenceUser } from '@switchboard/protocol';
 
 type ChangeListener = (change: PresenceChange) => void;
 
@@ -15,19 +16,15 @@ function parseUser(json: string): PresenceUser {
     : { userId: value.userId };
 }
 
-const entryKey = (channel: string, connectionId: string): string => `${channel}\n${connectionId}`;
-
 /**
  * Presence shared by every instance (see {@link PRESENCE_ADD_SCRIPT} for the layout). This
- * instance also keeps its own entries in memory: to write them again when Redis lost them,
- * and to retry removals that failed while Redis was down, so no user stays present forever.
+ * instance's own entries are {@link InstanceEntries} (channel → connection → user), so they
+ * are swept when it dies, written again after Redis lost them, and removed even across an
+ * outage: no user stays present forever.
  */
 export class RedisPresenceStore implements PresenceStore, InstanceParticipant {
-  /** channel → connection → user, for this instance's connections. */
-  private readonly local = new Map<string, Map<string, PresenceUser>>();
-  private readonly failedRemovals = new Map<string, { channel: string; connectionId: string }>();
+  private readonly entries: InstanceEntries<PresenceUser>;
   private readonly listeners: ChangeListener[] = [];
-  private readonly index: InstanceIndex;
   private readonly memberId: string;
 
   constructor(
@@ -36,43 +33,25 @@ export class RedisPresenceStore implements PresenceStore, InstanceParticipant {
     liveness: InstanceLiveness,
   ) {
     this.memberId = liveness.memberId;
-    this.index = new InstanceIndex(redis, keys, 'presence', this.memberId);
+    this.entries = new InstanceEntries(redis, keys, 'presence', this.memberId);
     liveness.register(this);
   }
 
   async add(channel: string, user: PresenceUser, connectionId: string): Promise<boolean> {
-    // The same connection coming back cancels its pending removal (and that removal's hold).
-    if (this.failedRemovals.delete(entryKey(channel, connectionId))) this.index.release(channel);
-    if (this.local.get(channel)?.has(connectionId)) {
+    if (this.entries.has(channel, connectionId))
       return (await this.runAdd(channel, user, connectionId)) === 1;
-    }
-    await this.index.hold(channel);
-    let joined: boolean;
-    try {
-      joined = (await this.runAdd(channel, user, connectionId)) === 1;
-    } catch (error) {
-      this.index.release(channel);
-      throw error;
-    }
-    let members = this.local.get(channel);
-    if (!members) this.local.set(channel, (members = new Map<string, PresenceUser>()));
-    members.set(connectionId, user);
-    return joined;
+    return (
+      (await this.entries.add(channel, connectionId, user, () =>
+        this.runAdd(channel, user, connectionId),
+      )) === 1
+    );
   }
 
   async remove(channel: string, _userId: string, connectionId: string): Promise<boolean> {
-    const members = this.local.get(channel);
-    const held = members?.delete(connectionId) ?? false;
-    if (members?.size === 0) this.local.delete(channel);
-    let left: string | null;
-    try {
-      left = await this.runRemove(channel, connectionId);
-    } catch (error) {
-      if (held) this.failedRemovals.set(entryKey(channel, connectionId), { channel, connectionId });
-      throw error;
-    }
-    if (held) this.index.release(channel);
-    return left !== null;
+    const left = this.entries.has(channel, connectionId)
+      ? await this.entries.remove(channel, connectionId, () => this.runRemove(channel, connectionId))
+      : await this.runRemove(channel, connectionId);
+    return typeof left === 'string';
   }
 
   async list(channel: string): Promise<PresenceUser[]> {
@@ -84,8 +63,8 @@ export class RedisPresenceStore implements PresenceStore, InstanceParticipant {
     this.listeners.push(listener);
   }
 
-  async evict(instanceId: string): Promise<void> {
-    for (const channel of await this.index.members(instanceId)) {
+  evict(instanceId: string): Promise<void> {
+    return this.entries.evict(instanceId, async (channel) => {
       const keys = this.keys.channel(channel);
       const left = await PRESENCE_EVICT_SCRIPT.run(
         this.redis,
@@ -94,31 +73,24 @@ export class RedisPresenceStore implements PresenceStore, InstanceParticipant {
       );
       for (const json of left as string[])
         this.emit({ channel, event: 'presence.leave', user: parseUser(json) });
-    }
-    await this.index.forget(instanceId);
+    });
   }
 
-  async restore(): Promise<void> {
-    // Redis no longer has what failed to be removed: nothing left to retry.
-    for (const { channel } of this.failedRemovals.values()) this.index.release(channel, false);
-    this.failedRemovals.clear();
-    await this.index.restore();
-    for (const [channel, members] of this.local) {
+  restore(): Promise<void> {
+    return this.entries.restore(async (channel, members) => {
       for (const [connectionId, user] of members) {
         if ((await this.runAdd(channel, user, connectionId)) === 1) {
           this.emit({ channel, event: 'presence.join', user });
         }
       }
-    }
+    });
   }
 
-  async retry(): Promise<void> {
-    for (const [key, { channel, connectionId }] of this.failedRemovals) {
+  retry(): Promise<void> {
+    return this.entries.retry(async (channel, connectionId) => {
       const left = await this.runRemove(channel, connectionId);
-      this.failedRemovals.delete(key);
-      this.index.release(channel);
       if (left !== null) this.emit({ channel, event: 'presence.leave', user: parseUser(left) });
-    }
+    });
   }
 
   private runAdd(channel: string, user: PresenceUser, connectionId: string): Promise<unknown> {
