@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Ack, Publication, ServerEvents } from '@switchboard/protocol';
 import type { Principal } from '../auth/principal.js';
+import type { CommandState } from './commands/command-dispatcher.js';
 
 /**
  * The server's view of the wire protocol: Socket.IO's typed server and socket built from
@@ -20,6 +21,8 @@ export interface SocketData {
   principal: Principal;
   /** Channels this connection is subscribed to, the personal channel included. */
   subscriptions: Set<string>;
+  /** The connection's command state (rate limit), set when the dispatcher attaches. */
+  commands: CommandState;
 }
 
 export type GatewaySocket = Socket<

@@ -10,7 +10,7 @@ import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
-import { CommandGate } from './commands/command-gate.js';
+import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { Payload } from './commands/command-payload.pipe.js';
 import { GatewayCommands } from './commands/gateway-commands.decorator.js';
 import { ChannelDto, RefreshDto, SubscribeDto } from './dto/channel-command.dto.js';
@@ -35,7 +35,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   constructor(
     private readonly sockets: SocketServerRef,
     private readonly handshake: HandshakeMiddleware,
-    private readonly gate: CommandGate,
+    private readonly commands: CommandDispatcher,
     private readonly subscriptions: SubscriptionsService,
     private readonly presence: PresenceService,
     private readonly registry: ChannelRegistry,
@@ -50,7 +50,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   }
 
   handleConnection(socket: GatewaySocket): void {
-    this.gate.install(socket);
+    this.commands.attach(socket);
     this.metrics.connects.inc();
     let transport = socket.conn.transport.name;
     this.metrics.connections.inc({ transport });

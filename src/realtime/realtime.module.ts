@@ -1,4 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { BackendCall } from './backend-call.js';
 import { backendProviders } from './backend/backend.providers.js';
 import { REALTIME_BACKEND } from './backend/realtime-backend.js';
@@ -7,7 +8,8 @@ import { ChannelRegistry } from './channels/channel-registry.js';
 import { UserChannelPolicy } from './channels/user-channel.policy.js';
 import { ChannelGuard } from './commands/channel.guard.js';
 import { CommandErrorFilter } from './commands/command-error.filter.js';
-import { CommandGate } from './commands/command-gate.js';
+import { CommandDispatcher } from './commands/command-dispatcher.js';
+import { CommandTable } from './commands/command-table.js';
 import { CommandMetricsInterceptor } from './commands/command-metrics.interceptor.js';
 import { SessionGuard } from './commands/session.guard.js';
 import { ServerEmitter } from './emitter/server-emitter.js';
@@ -28,6 +30,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
  * namespaces with {@link ChannelRegistry} and publish through {@link ChannelPublisher}.
  */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [ChannelsController],
   providers: [
     ...backendProviders,
@@ -41,7 +44,8 @@ import { SubscriptionsService } from './subscriptions.service.js';
     PresenceService,
     SubscriptionsService,
     SessionExpiry,
-    CommandGate,
+    CommandTable,
+    CommandDispatcher,
     HandshakeMiddleware,
     ShutdownDrain,
     ChannelQueries,

@@ -45,6 +45,13 @@ export class SwitchboardIoAdapter extends IoAdapter {
     return server;
   }
 
+  /**
+   * Nest binds each gateway's handlers to every socket through an RxJS pipeline per handler;
+   * the {@link CommandDispatcher} serves all sockets from one table instead, so there is
+   * nothing to bind here.
+   */
+  override bindMessageHandlers(): void {}
+
   private refusal(request: IncomingMessage): string | null {
     if (this.drain.draining) return 'server is draining';
     const origin = request.headers.origin;
