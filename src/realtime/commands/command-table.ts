@@ -45,6 +45,11 @@ export class CommandTable {
     return (this.handlers ??= this.build()).get(command);
   }
 
+  /** Every command some gateway handles. */
+  names(): string[] {
+    return [...(this.handlers ??= this.build()).keys()];
+  }
+
   private build(): ReadonlyMap<string, CommandHandler> {
     const handlers = new Map<string, CommandHandler>();
     // Nest's own WebSocket parameter factory; its `data` is typed narrower than the core's.
