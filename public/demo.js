@@ -18,14 +18,50 @@ async function fetchDevToken(sub, name) {
     body: JSON.stringify(name ? { sub, name } : { sub }),
   });
   if (response.status === 404) throw new Error('development sign-in is disabled (NODE_ENV=production)');
-  if (!response.ok) throw new Error(`sign-in refused (${response.status})`);
+  if (!response.ok) throw await refusal(response, 'Sign-in refused');
   return (await response.json()).token;
 }
 
 async function fetchJson(path, token) {
   const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  if (!response.ok) throw await refusal(response, `${path} refused`);
   return response.json();
+}
+
+/** An error in words: the server's own message (a NestJS error body), not a bare status. */
+async function refusal(response, what) {
+  const body = await response.json().catch(() => null);
+  const detail = [body?.message ?? []].flat().join('; ');
+  return new Error(
+    detail ? `${what}: ${detail}` : `${what} (HTTP ${response.status} ${response.statusText})`,
+  );
+}
+
+/**
+ * What is wrong with one sign-in field, in words, or '' when it is fine. The form is
+ * `novalidate` so the page says it next to the form rather than in a browser bubble; the
+ * `pattern` attributes still do the checking (browsers compile them with the `v` flag).
+ */
+function fieldProblem(input) {
+  const { validity } = input;
+  if (validity.valid) return '';
+  const label = input.labels[0]?.firstChild?.textContent.trim() ?? input.name;
+  if (validity.valueMissing) return `${label} is required.`;
+  if (validity.patternMismatch) return `${label} “${input.value}” is not valid: use ${input.dataset.rule}.`;
+  return `${label}: ${input.validationMessage}`;
+}
+
+/** Checks the sign-in form; shows the first problem and focuses its field. */
+function validateSignIn() {
+  for (const input of $('signin-form').querySelectorAll('input')) {
+    input.value = input.value.trim();
+    input.setAttribute('aria-invalid', String(!input.validity.valid));
+  }
+  const invalid = $('signin-form').querySelector('input:invalid');
+  if (!invalid) return true;
+  $('signin-error').textContent = fieldProblem(invalid);
+  invalid.focus();
+  return false;
 }
 
 function element(tag, className, text) {
@@ -264,10 +300,11 @@ class DemoSession {
 
 $('signin-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const sub = $('sub').value.trim();
-  const name = $('name').value.trim();
-  const room = $('room').value.trim();
   $('signin-error').textContent = '';
+  if (!validateSignIn()) return;
+  const sub = $('sub').value;
+  const name = $('name').value;
+  const room = $('room').value;
   $('signin-button').disabled = true;
   try {
     const token = await fetchDevToken(sub, name);
@@ -287,6 +324,11 @@ $('signin-form').addEventListener('submit', async (event) => {
   } finally {
     $('signin-button').disabled = false;
   }
+});
+
+// A field fixed by the user stops being flagged at once; the message goes at the next submit.
+$('signin-form').addEventListener('input', ({ target }) => {
+  if (target.validity.valid) target.removeAttribute('aria-invalid');
 });
 
 $('composer').addEventListener('submit', async (event) => {
