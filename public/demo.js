@@ -1,5 +1,9 @@
 // The Switchboard demo: a chat room with presence and typing, a notifications panel and a
 // live connection badge, on the SDK's browser bundle (global `Switchboard`). No framework.
+import { Feed } from './feed.js';
+import { fetchDevToken, fetchJson, sendTestNotification } from './gateway-api.js';
+import { validateSignIn } from './sign-in-form.js';
+
 const { SwitchboardClient } = window.Switchboard;
 
 const $ = (id) => document.getElementById(id);
@@ -10,99 +14,11 @@ const TYPING_SENT_EVERY_MS = 2000;
 
 let session = null;
 
-/** A development token from the gateway (the endpoint exists only outside production). */
-async function fetchDevToken(sub, name) {
-  const response = await fetch('/api/v1/dev/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(name ? { sub, name } : { sub }),
-  });
-  if (response.status === 404) throw new Error('development sign-in is disabled (NODE_ENV=production)');
-  if (!response.ok) throw await refusal(response, 'Sign-in refused');
-  return (await response.json()).token;
-}
-
-async function fetchJson(path, token) {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw await refusal(response, `${path} refused`);
-  return response.json();
-}
-
-/** An error in words: the server's own message (a NestJS error body), not a bare status. */
-async function refusal(response, what) {
-  const body = await response.json().catch(() => null);
-  const detail = [body?.message ?? []].flat().join('; ');
-  return new Error(
-    detail ? `${what}: ${detail}` : `${what} (HTTP ${response.status} ${response.statusText})`,
-  );
-}
-
-/**
- * What is wrong with one sign-in field, in words, or '' when it is fine. The form is
- * `novalidate` so the page says it next to the form rather than in a browser bubble; the
- * `pattern` attributes still do the checking (browsers compile them with the `v` flag).
- */
-function fieldProblem(input) {
-  const { validity } = input;
-  if (validity.valid) return '';
-  const label = input.labels[0]?.firstChild?.textContent.trim() ?? input.name;
-  if (validity.valueMissing) return `${label} is required.`;
-  if (validity.patternMismatch) return `${label} “${input.value}” is not valid: use ${input.dataset.rule}.`;
-  return `${label}: ${input.validationMessage}`;
-}
-
-/** Checks the sign-in form; shows the first problem and focuses its field. */
-function validateSignIn() {
-  for (const input of $('signin-form').querySelectorAll('input')) {
-    input.value = input.value.trim();
-    input.setAttribute('aria-invalid', String(!input.validity.valid));
-  }
-  const invalid = $('signin-form').querySelector('input:invalid');
-  if (!invalid) return true;
-  $('signin-error').textContent = fieldProblem(invalid);
-  invalid.focus();
-  return false;
-}
-
 function element(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-/**
- * A list of one channel's publications, one item per offset, in offset order. After a resync
- * the history page replaces what belonged to an older life of the channel; publications of
- * the current life that arrived live while the page was loading are kept.
- */
-class Feed {
-  constructor(list, render, newestFirst = false) {
-    this.list = list;
-    this.render = render;
-    this.newestFirst = newestFirst;
-  }
-
-  reset(page) {
-    for (const item of [...this.list.children]) if (item.dataset.epoch !== page.epoch) item.remove();
-    for (const publication of page.publications) this.add(publication);
-  }
-
-  add(publication) {
-    const { epoch, offset } = publication;
-    const items = [...this.list.children];
-    const same = (item) => item.dataset.epoch === epoch && Number(item.dataset.offset) === offset;
-    if (items.some(same)) return null;
-    const node = this.render(publication);
-    if (!node) return null;
-    node.dataset.epoch = epoch;
-    node.dataset.offset = String(offset);
-    const after = (item) =>
-      this.newestFirst ? Number(item.dataset.offset) < offset : Number(item.dataset.offset) > offset;
-    const before = items.find((item) => item.dataset.epoch === epoch && after(item));
-    this.list.insertBefore(node, before ?? (this.newestFirst ? this.list.firstChild : null));
-    return node;
-  }
 }
 
 /** Everything that lives while signed in. */
@@ -280,16 +196,8 @@ class DemoSession {
     this.client.chat.typing(this.room).catch(() => undefined);
   }
 
-  async notifyMe() {
-    const response = await fetch('/api/v1/dev/notify-me', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-      body: JSON.stringify({
-        title: 'Test notification',
-        body: `sent at ${new Date().toLocaleTimeString()}`,
-      }),
-    });
-    if (!response.ok) throw new Error(`notification refused (${response.status})`);
+  notifyMe() {
+    return sendTestNotification(this.token);
   }
 
   close() {
