@@ -1,37 +1,26 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { buildClientBundle, launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
+import { DESKTOP, message, say, signIn, UI_TIMEOUT_MS, useChromium } from './support/browser.js';
 
 /** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
 const SCREENSHOT = 'test-results/demo.png';
 
 describe('demo page in Chromium: chat, presence, notifications', () => {
+  const chromium = useChromium();
   let gateway: RunningGateway;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   /** Each test file starts its own gateway, so a fixed room name is safe. */
   const room = 'lobby';
 
-  async function openPage(path = '/'): Promise<Page> {
-    // One context per user: separate storage, as two people in two browsers.
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(gateway.url + path);
-    return page;
+  function openPage(path = '/', options: BrowserContextOptions = DESKTOP): Promise<Page> {
+    return chromium.open(gateway.url + path, options);
   }
 
   beforeAll(async () => {
-    buildClientBundle();
-    [gateway, browser] = await Promise.all([startGateway({ NODE_ENV: 'development' }), launchChromium()]);
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    gateway = await startGateway({ NODE_ENV: 'development' });
   });
   afterAll(async () => {
-    await browser?.close();
     await gateway?.close();
   });
 

@@ -1,11 +1,10 @@
 import { Redis } from 'ioredis';
-import type { Browser, Page } from 'playwright-core';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
 import { startGatewayOn } from '../client/support/client-harness.js';
-import { buildClientBundle, launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
+import { message, say, signIn, UI_TIMEOUT_MS, useChromium } from './support/browser.js';
 
 /** A backend's message into the room (REST, role service). */
 async function systemMessage(gateway: RunningGateway, room: string, text: string): Promise<number> {
@@ -22,24 +21,22 @@ async function systemMessage(gateway: RunningGateway, room: string, text: string
   return response.body.offset;
 }
 
+/** The page's reconnection attempts fail while its server is down: that is the point. */
+const SOCKET_IO = /\/socket\.io\//;
+
 describe('demo page in Chromium: the server restarts on the same port', () => {
-  let browser: Browser;
+  const chromium = useChromium();
   let gateway: RunningGateway | undefined;
   let other: RunningGateway | undefined;
   const prefix = uniquePrefix('demo-restart');
   const redis = new Redis(testRedisUrl());
 
-  beforeAll(async () => {
-    buildClientBundle();
-    browser = await launchChromium();
-  });
   afterEach(async () => {
     await gateway?.close();
     await other?.close();
     gateway = other = undefined;
   });
   afterAll(async () => {
-    await browser?.close();
     await deleteKeys(redis, prefix);
     await redis.quit();
   });
@@ -48,13 +45,14 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     const port = await freePort();
     const env = { NODE_ENV: 'development' };
     gateway = await startGatewayOn(port, env);
-    const context = await browser.newContext();
-    const page: Page = await context.newPage();
-    await page.goto(gateway.url);
+    const page = await chromium.open(gateway.url);
     await signIn(page, 'alice', 'Alice', 'lobby');
     await say(page, 'before the restart');
     await message(page, 'before the restart').waitFor({ timeout: UI_TIMEOUT_MS });
 
+    const serverDown = chromium
+      .problems(page)
+      .allow(SOCKET_IO, 'reconnection attempts while the server is down');
     await gateway.close();
     gateway = undefined;
     await page.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
@@ -65,6 +63,7 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     gateway = await startGatewayOn(port, env);
     await systemMessage(gateway, 'lobby', 'sent while the page was away');
     await page.locator('#badge[data-state="online"][data-reconnects="1"]').waitFor({ timeout: 30_000 });
+    serverDown.end();
     await message(page, 'sent while the page was away').waitFor({ timeout: UI_TIMEOUT_MS });
     // The old life of the room is gone from the server, and so from the page.
     await message(page, 'before the restart').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
@@ -84,7 +83,6 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await page.locator(`#offsets li[data-channel="chat:lobby"][data-offset="${offset + 1}"]`).waitFor({
       timeout: UI_TIMEOUT_MS,
     });
-    await context.close();
   });
 
   it('on Redis: messages sent through another instance while the page was away arrive by recovery', async () => {
@@ -92,13 +90,14 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     const env = { NODE_ENV: 'development', REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
     gateway = await startGatewayOn(port, { ...env, INSTANCE_ID: 'demo-a' });
     other = await startGateway({ ...env, INSTANCE_ID: 'demo-b' });
-    const context = await browser.newContext();
-    const page: Page = await context.newPage();
-    await page.goto(gateway.url);
+    const page = await chromium.open(gateway.url);
     await signIn(page, 'alice', 'Alice', 'ops');
     await say(page, 'before the restart');
     await message(page, 'before the restart').waitFor({ timeout: UI_TIMEOUT_MS });
 
+    const serverDown = chromium
+      .problems(page)
+      .allow(SOCKET_IO, 'reconnection attempts while the server is down');
     await gateway.close();
     gateway = undefined;
     await page.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
@@ -107,6 +106,7 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
 
     gateway = await startGatewayOn(port, { ...env, INSTANCE_ID: 'demo-a2' });
     await page.locator('#badge[data-state="online"][data-reconnects="1"]').waitFor({ timeout: 30_000 });
+    serverDown.end();
     await message(page, 'second while away').waitFor({ timeout: UI_TIMEOUT_MS });
     // History survived in Redis: nothing was reloaded, the old message is still there.
     expect(await page.locator('#messages li .text').allTextContents()).toEqual([
@@ -117,6 +117,5 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     expect(
       await page.locator('#messages li').evaluateAll((items) => items.map((i) => i.dataset.offset)),
     ).toEqual(['1', '2', '3']);
-    await context.close();
   });
 });

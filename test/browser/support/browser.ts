@@ -1,6 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
+import { PageProblems } from './page-problems.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -26,6 +33,70 @@ export function launchChromium(): Promise<Browser> {
 }
 
 export const UI_TIMEOUT_MS = 15_000;
+
+/** The window the demo is designed for, and a phone (CSS pixels of an iPhone 12–15). */
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1100, height: 720 } };
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+};
+
+export interface ChromiumFixture {
+  /** A new page at `url`, in a context of its own (one per user: separate storage, as two browsers). */
+  open(url: string, options?: BrowserContextOptions): Promise<Page>;
+  /** The problem watcher of `page`, to declare failures the test provokes (see {@link PageProblems.allow}). */
+  problems(page: Page): PageProblems;
+}
+
+/**
+ * Chromium for the tests of one file: launched once, a fresh context per page, all closed
+ * after each test. Every page is watched by {@link PageProblems}: a console error, an
+ * uncaught exception, a failed request or an HTTP error the test did not declare fails the
+ * test it happened in.
+ *
+ * Call it before registering hooks that stop gateways: Jest runs `afterEach` hooks in the
+ * order they were declared, and the pages must be closed before their server goes away
+ * (or the page's reconnection attempts would count as problems).
+ */
+export function useChromium(): ChromiumFixture {
+  let browser: Browser | undefined;
+  const watched = new Map<BrowserContext, PageProblems>();
+
+  beforeAll(async () => {
+    buildClientBundle();
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    const problems: string[] = [];
+    for (const [context, watcher] of watched) {
+      watcher.stop();
+      problems.push(...watcher.list);
+      await context.close();
+    }
+    watched.clear();
+    expect(problems).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  return {
+    async open(url, options = DESKTOP) {
+      if (!browser) throw new Error('useChromium(): open() before beforeAll ran');
+      const context = await browser.newContext(options);
+      watched.set(context, new PageProblems(context));
+      const page = await context.newPage();
+      await page.goto(url);
+      return page;
+    },
+    problems(page) {
+      const watcher = watched.get(page.context());
+      if (!watcher) throw new Error('useChromium(): this page was not opened by open()');
+      return watcher;
+    },
+  };
+}
 
 /** Fills the demo's sign-in form and waits until the room is live (presence lists the user). */
 export async function signIn(page: Page, sub: string, name: string, room: string): Promise<void> {
