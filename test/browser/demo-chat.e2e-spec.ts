@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { DESKTOP, message, say, signIn, UI_TIMEOUT_MS, useChromium } from './support/browser.js';
+import { DESKTOP, message, PHONE, say, signIn, UI_TIMEOUT_MS, useChromium } from './support/browser.js';
 
 /** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
 const SCREENSHOT = 'test-results/demo.png';
@@ -113,5 +113,57 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     await signIn(erin, 'erin', 'Erin', room);
     await erin.locator('#badge[data-transport="websocket"]').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await erin.locator('#badge-text').textContent()).toContain('websocket');
+  });
+
+  it('at phone width (390×844) it explains a bad user id in words and never scrolls sideways', async () => {
+    const phone = await openPage('/', PHONE);
+    const pageWidth = () => phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    const tokenRequests: string[] = [];
+    phone.on('request', (r) => void (r.url().includes('/api/v1/dev/token') && tokenRequests.push(r.url())));
+
+    await phone.fill('#sub', 'frank smith');
+    await phone.click('#signin-button');
+    await phone.locator('#signin-error', { hasText: 'User id “frank smith” is not valid' }).waitFor();
+    expect(await phone.locator('#signin-error').textContent()).toContain('letters, digits and _ . @ = | -');
+    // The pattern compiled (under the v flag) and did the checking, in the page.
+    expect(
+      await phone.locator('#sub').evaluate((input: HTMLInputElement) => input.validity.patternMismatch),
+    ).toBe(true);
+    expect(await phone.locator('#sub').getAttribute('aria-invalid')).toBe('true');
+    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('sub');
+
+    await phone.fill('#sub', 'frank|ops-1');
+    await phone.fill('#room', 'lobby/2');
+    await phone.click('#signin-button');
+    await phone.locator('#signin-error', { hasText: 'Room “lobby/2” is not valid' }).waitFor();
+    expect(await phone.locator('#sub').getAttribute('aria-invalid')).toBe('false');
+    expect(tokenRequests).toEqual([]);
+
+    // A long id and an unbroken message are the widest things the page shows.
+    const longId = `frank.${'f'.repeat(80)}`;
+    await signIn(phone, longId, 'Frank', room);
+    const unbroken = 'x'.repeat(300);
+    await say(phone, unbroken);
+    await message(phone, unbroken).waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(tokenRequests).toHaveLength(1);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    const send = await phone.locator('#send').boundingBox();
+    expect(send && send.x + send.width).toBeLessThanOrEqual(390);
+  });
+
+  it('serves its favicon, as SVG and as favicon.ico', async () => {
+    const page = await openPage();
+    expect(await page.locator('link[rel="icon"][type="image/svg+xml"]').getAttribute('href')).toBe(
+      '/favicon.svg',
+    );
+    const svg = await fetch(`${gateway.url}/favicon.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await svg.text()).toContain('<svg');
+    const ico = await fetch(`${gateway.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    // ICONDIR: reserved 0, type 1 (icon).
+    expect([...new Uint8Array(await ico.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
   });
 });
