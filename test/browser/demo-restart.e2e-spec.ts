@@ -4,7 +4,16 @@ import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
 import { startGatewayOn } from '../client/support/client-harness.js';
-import { message, say, signIn, UI_TIMEOUT_MS, useChromium } from './support/browser.js';
+import {
+  currentOffsets,
+  message,
+  messageList,
+  say,
+  signIn,
+  UI_TIMEOUT_MS,
+  useChromium,
+} from './support/browser.js';
+import type { Page } from 'playwright-core';
 
 /** A backend's message into the room (REST, role service). */
 async function systemMessage(gateway: RunningGateway, room: string, text: string): Promise<number> {
@@ -41,7 +50,31 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await redis.quit();
   });
 
-  it('reconnects, resyncs the room from the new server and keeps chatting', async () => {
+  /** While disconnected the page offers nothing that needs the server and says so. */
+  async function expectOffline(page: Page): Promise<void> {
+    expect(await page.locator('#text').isDisabled()).toBe(true);
+    expect(await page.locator('#send').isDisabled()).toBe(true);
+    expect(await page.locator('#presence').getAttribute('data-state')).toBe('offline');
+    expect(await page.locator('#presence-state').textContent()).toContain('offline');
+    expect(await page.locator('#connection-text').textContent()).toContain('Connection lost — reconnecting');
+    // It retries by itself: no button to press.
+    expect(await page.locator('#reconnect').isHidden()).toBe(true);
+    expect(await page.locator('#messages li.notice.connection').textContent()).toContain(
+      'Connection lost at',
+    );
+  }
+
+  async function expectOnline(page: Page, sub: string): Promise<void> {
+    await page.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.locator('#send').isEnabled()).toBe(true);
+    expect(await page.locator('#connection').isHidden()).toBe(true);
+    await page
+      .locator(`#presence[data-state="online"] li[data-user="${sub}"]`)
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await page.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
+  }
+
+  it('reconnects, keeps what was shown, says the history was reset, and keeps chatting', async () => {
     const port = await freePort();
     const env = { NODE_ENV: 'development' };
     gateway = await startGatewayOn(port, env);
@@ -56,6 +89,9 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await gateway.close();
     gateway = undefined;
     await page.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    // A second attempt means the first one failed: the page is offline for a while.
+    await page.locator('#connection-text', { hasText: 'attempt 2' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await expectOffline(page);
 
     // Same port, same secret: the page's cached token stays valid. In-memory history died
     // with the process, so this message (sent before or while the page reconnects) reaches
@@ -65,21 +101,26 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await page.locator('#badge[data-state="online"][data-reconnects="1"]').waitFor({ timeout: 30_000 });
     serverDown.end();
     await message(page, 'sent while the page was away').waitFor({ timeout: UI_TIMEOUT_MS });
-    // The old life of the room is gone from the server, and so from the page.
-    await message(page, 'before the restart').waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await expectOnline(page, 'alice');
+    // The old life of the room is gone from the server, not from the page: kept, greyed, and
+    // the list says why.
+    expect(await page.locator('#messages li.notice.resync').textContent()).toBe(
+      "The server's history of chat:lobby started over (a restart or lost data). History reloaded; 1 earlier item kept, greyed.",
+    );
 
     const offset = await systemMessage(gateway, 'lobby', 'after the reconnect');
     await message(page, 'after the reconnect').waitFor({ timeout: UI_TIMEOUT_MS });
     await say(page, 'and the page still sends');
     await message(page, 'and the page still sends').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await page.locator('#messages li .text').allTextContents()).toEqual([
+    expect(await messageList(page)).toEqual([
+      '(stale) before the restart',
+      '[connection]',
+      '[resync]',
       'sent while the page was away',
       'after the reconnect',
       'and the page still sends',
     ]);
-    expect(
-      await page.locator('#messages li').evaluateAll((items) => items.map((i) => i.dataset.offset)),
-    ).toEqual(['1', String(offset), String(offset + 1)]);
+    expect(await currentOffsets(page)).toEqual(['1', String(offset), String(offset + 1)]);
     await page.locator(`#offsets li[data-channel="chat:lobby"][data-offset="${offset + 1}"]`).waitFor({
       timeout: UI_TIMEOUT_MS,
     });
@@ -101,6 +142,8 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await gateway.close();
     gateway = undefined;
     await page.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await page.locator('#connection-text', { hasText: 'attempt 2' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await expectOffline(page);
     await systemMessage(other, 'ops', 'first while away');
     await systemMessage(other, 'ops', 'second while away');
 
@@ -108,14 +151,14 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
     await page.locator('#badge[data-state="online"][data-reconnects="1"]').waitFor({ timeout: 30_000 });
     serverDown.end();
     await message(page, 'second while away').waitFor({ timeout: UI_TIMEOUT_MS });
-    // History survived in Redis: nothing was reloaded, the old message is still there.
-    expect(await page.locator('#messages li .text').allTextContents()).toEqual([
+    await expectOnline(page, 'alice');
+    // History survived in Redis: recovered, nothing reloaded or greyed, no resync notice.
+    expect(await messageList(page)).toEqual([
       'before the restart',
+      '[connection]',
       'first while away',
       'second while away',
     ]);
-    expect(
-      await page.locator('#messages li').evaluateAll((items) => items.map((i) => i.dataset.offset)),
-    ).toEqual(['1', '2', '3']);
+    expect(await currentOffsets(page)).toEqual(['1', '2', '3']);
   });
 });

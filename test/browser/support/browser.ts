@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { jest } from '@jest/globals';
 import {
   chromium,
   type Browser,
@@ -60,6 +61,8 @@ export interface ChromiumFixture {
  * (or the page's reconnection attempts would count as problems).
  */
 export function useChromium(): ChromiumFixture {
+  // A browser test is a few user journeys, each step awaited for up to UI_TIMEOUT_MS.
+  jest.setTimeout(60_000);
   let browser: Browser | undefined;
   const watched = new Map<BrowserContext, PageProblems>();
 
@@ -116,4 +119,25 @@ export async function say(page: Page, text: string): Promise<void> {
 
 export function message(page: Page, text: string) {
   return page.locator('#messages li', { hasText: text });
+}
+
+/**
+ * The message list as a reader sees it: a message's text (prefixed `(stale) ` when it is
+ * from an older life of the room, greyed), a notice as `[kind]`.
+ */
+export function messageList(page: Page): Promise<string[]> {
+  return page.locator('#messages li').evaluateAll((items) =>
+    items.map((item) => {
+      if (item.dataset.notice) return `[${item.dataset.notice}]`;
+      const text = item.querySelector('.text')?.textContent ?? '';
+      return item.classList.contains('stale') ? `(stale) ${text}` : text;
+    }),
+  );
+}
+
+/** The offsets of the messages of the room's current life, in list order. */
+export function currentOffsets(page: Page): Promise<string[]> {
+  return page
+    .locator('#messages li.message:not(.stale)')
+    .evaluateAll((items) => items.map((item) => item.dataset.offset ?? ''));
 }
