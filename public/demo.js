@@ -1,277 +1,27 @@
 // The Switchboard demo: a chat room with presence and typing, a notifications panel and a
 // live connection badge, on the SDK's browser bundle (global `Switchboard`). No framework.
-const { SwitchboardClient } = window.Switchboard;
+// This file wires the page (sign-in, composer, buttons); demo-session.js does the rest.
+import { DemoSession } from './demo-session.js';
+import { fetchDevToken } from './gateway-api.js';
+import { validateSignIn } from './sign-in-form.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const forcePolling = params.get('transport') === 'polling';
-const TYPING_SHOWN_MS = 3000;
-const TYPING_SENT_EVERY_MS = 2000;
 
 let session = null;
 
-/** A development token from the gateway (the endpoint exists only outside production). */
-async function fetchDevToken(sub, name) {
-  const response = await fetch('/api/v1/dev/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(name ? { sub, name } : { sub }),
-  });
-  if (response.status === 404) throw new Error('development sign-in is disabled (NODE_ENV=production)');
-  if (!response.ok) throw new Error(`sign-in refused (${response.status})`);
-  return (await response.json()).token;
-}
-
-async function fetchJson(path, token) {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-  if (!response.ok) throw new Error(`${path}: ${response.status}`);
-  return response.json();
-}
-
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
-/**
- * A list of one channel's publications, one item per offset, in offset order. After a resync
- * the history page replaces what belonged to an older life of the channel; publications of
- * the current life that arrived live while the page was loading are kept.
- */
-class Feed {
-  constructor(list, render, newestFirst = false) {
-    this.list = list;
-    this.render = render;
-    this.newestFirst = newestFirst;
-  }
-
-  reset(page) {
-    for (const item of [...this.list.children]) if (item.dataset.epoch !== page.epoch) item.remove();
-    for (const publication of page.publications) this.add(publication);
-  }
-
-  add(publication) {
-    const { epoch, offset } = publication;
-    const items = [...this.list.children];
-    const same = (item) => item.dataset.epoch === epoch && Number(item.dataset.offset) === offset;
-    if (items.some(same)) return null;
-    const node = this.render(publication);
-    if (!node) return null;
-    node.dataset.epoch = epoch;
-    node.dataset.offset = String(offset);
-    const after = (item) =>
-      this.newestFirst ? Number(item.dataset.offset) < offset : Number(item.dataset.offset) > offset;
-    const before = items.find((item) => item.dataset.epoch === epoch && after(item));
-    this.list.insertBefore(node, before ?? (this.newestFirst ? this.list.firstChild : null));
-    return node;
-  }
-}
-
-/** Everything that lives while signed in. */
-class DemoSession {
-  constructor(sub, name, room, token) {
-    this.sub = sub;
-    this.room = room;
-    this.chatChannel = `chat:${room}`;
-    this.userChannel = `user:${sub}`;
-    this.token = token;
-    this.typers = new Map();
-    $('messages').replaceChildren();
-    $('notifications').replaceChildren();
-    this.messages = new Feed($('messages'), (p) => this.renderMessage(p));
-    this.notifications = new Feed($('notifications'), (p) => this.renderNotification(p), true);
-    this.lastTypingSent = 0;
-    let signInToken = token;
-    this.client = new SwitchboardClient(location.origin, {
-      // Called at connect and again before the token expires (auth.refresh): the sign-in
-      // token first, then fresh ones from the dev endpoint.
-      token: async () => {
-        const next = signInToken ?? (await fetchDevToken(sub, name));
-        signInToken = null;
-        return (this.token = next);
-      },
-      ...(forcePolling && { transports: ['polling'] }),
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 3000,
-    });
-    this.watchConnection();
-  }
-
-  async start() {
-    await this.client.connect();
-    this.chat = await this.follow(this.chatChannel, this.messages, (item, p) => this.messageShown(item, p));
-    await this.follow(this.userChannel, this.notifications);
-    this.chat.on('presence.join', (event) => this.setPresent(event.data, true));
-    this.chat.on('presence.leave', (event) => this.setPresent(event.data, false));
-    this.chat.on('chat.typing', (event) => this.showTyping(event.data));
-    await this.refreshPresence();
-  }
-
-  /**
-   * REST history first, then a subscription that continues exactly where it ended; when
-   * recovery cannot fill a gap (`resync`), the history is loaded again.
-   */
-  async follow(channel, feed, shown = () => undefined) {
-    const load = async () => {
-      const page = await fetchJson(`/api/v1/channels/${channel}/history?limit=100`, this.token);
-      feed.reset(page);
-      return page;
-    };
-    const page = await load();
-    const subscription = this.client.subscribe(
-      channel,
-      (publication) => {
-        shown(feed.add(publication), publication);
-        this.renderBadge();
-      },
-      { since: { offset: page.offset, epoch: page.epoch } },
-    );
-    subscription.on('resync', () => void load().then(() => this.renderBadge()));
-    await subscription.ready;
-    this.renderBadge();
-    return subscription;
-  }
-
-  watchConnection() {
-    const client = this.client;
-    client.on('connect', () => {
-      this.renderBadge();
-      if (this.chat) void this.refreshPresence();
-    });
-    client.on('disconnect', () => this.renderBadge());
-    client.on('transport', () => this.renderBadge());
-    client.on('reconnect_attempt', ({ attempt }) => this.renderBadge(`reconnecting (attempt ${attempt})`));
-    client.on('session.expired', () => this.renderBadge('session expired'));
-    client.on('unauthorized', ({ reason }) => this.renderBadge(`unauthorized: ${reason}`));
-  }
-
-  renderBadge(note) {
-    const { connected, transport, reconnects } = this.client.state;
-    const badge = $('badge');
-    badge.dataset.state = connected ? 'online' : 'offline';
-    badge.dataset.transport = transport ?? '';
-    badge.dataset.reconnects = String(reconnects);
-    const state = connected ? `connected · ${transport}` : (note ?? 'disconnected');
-    $('badge-text').textContent = `${state} · reconnects ${reconnects}`;
-    const offsets = $('offsets');
-    offsets.replaceChildren();
-    for (const channel of [this.chatChannel, this.userChannel]) {
-      const position = this.client.subscription(channel)?.position;
-      if (!position) continue;
-      const item = element('li', '', `${channel} @ ${position.offset}`);
-      item.dataset.channel = channel;
-      item.dataset.offset = String(position.offset);
-      offsets.append(item);
-    }
-  }
-
-  renderMessage(publication) {
-    if (publication.event !== 'chat.message') return null;
-    const { from, text } = publication.data;
-    const item = element('li', from.userId === this.sub ? 'message mine' : 'message');
-    item.append(
-      element('span', from.system ? 'author system' : 'author', from.name ?? from.userId),
-      element('span', 'text', text),
-      element('span', 'offset', `#${publication.offset}`),
-    );
-    return item;
-  }
-
-  /** A live message: scroll to it, and its author is no longer typing. */
-  messageShown(item, publication) {
-    if (!item) return;
-    item.scrollIntoView({ block: 'nearest' });
-    this.typers.delete(publication.data.from.userId);
-    this.renderTyping();
-  }
-
-  renderNotification(publication) {
-    if (publication.event !== 'notification') return null;
-    const { title, body, createdAt } = publication.data;
-    const item = element('li', 'notification');
-    item.append(element('strong', '', title));
-    if (body) item.append(element('span', '', body));
-    item.append(element('time', '', new Date(createdAt).toLocaleTimeString()));
-    return item;
-  }
-
-  async refreshPresence() {
-    const users = await this.client.presence(this.chatChannel);
-    $('presence').replaceChildren();
-    for (const user of users) this.setPresent(user, true);
-  }
-
-  setPresent(user, present) {
-    const list = $('presence');
-    const existing = list.querySelector(`[data-user="${CSS.escape(user.userId)}"]`);
-    if (!present) return existing?.remove();
-    if (existing) return;
-    const item = element('li', user.userId === this.sub ? 'me' : '', user.name ?? user.userId);
-    item.dataset.user = user.userId;
-    list.append(item);
-  }
-
-  showTyping(user) {
-    const previous = this.typers.get(user.userId);
-    if (previous) clearTimeout(previous.timer);
-    const timer = setTimeout(() => {
-      this.typers.delete(user.userId);
-      this.renderTyping();
-    }, TYPING_SHOWN_MS);
-    this.typers.set(user.userId, { name: user.name ?? user.userId, timer });
-    this.renderTyping();
-  }
-
-  renderTyping() {
-    const names = [...this.typers.values()].map((t) => t.name);
-    $('typing').textContent = names.length
-      ? `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`
-      : '';
-  }
-
-  async send(text) {
-    await this.client.chat.send(this.room, text);
-    // The next keystroke starts a new burst of typing: announce it at once.
-    this.lastTypingSent = 0;
-  }
-
-  typing() {
-    const now = Date.now();
-    if (now - this.lastTypingSent < TYPING_SENT_EVERY_MS) return;
-    this.lastTypingSent = now;
-    this.client.chat.typing(this.room).catch(() => undefined);
-  }
-
-  async notifyMe() {
-    const response = await fetch('/api/v1/dev/notify-me', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-      body: JSON.stringify({
-        title: 'Test notification',
-        body: `sent at ${new Date().toLocaleTimeString()}`,
-      }),
-    });
-    if (!response.ok) throw new Error(`notification refused (${response.status})`);
-  }
-
-  close() {
-    for (const { timer } of this.typers.values()) clearTimeout(timer);
-    return this.client.close();
-  }
-}
-
 $('signin-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const sub = $('sub').value.trim();
-  const name = $('name').value.trim();
-  const room = $('room').value.trim();
   $('signin-error').textContent = '';
+  if (!validateSignIn()) return;
+  const sub = $('sub').value;
+  const name = $('name').value;
+  const room = $('room').value;
   $('signin-button').disabled = true;
   try {
     const token = await fetchDevToken(sub, name);
-    session = new DemoSession(sub, name, room, token);
+    session = new DemoSession(sub, name, room, token, { forcePolling });
     $('room-title').textContent = `#${room}`;
     $('me').textContent = `signed in as ${name || sub}`;
     $('signin').hidden = true;
@@ -289,10 +39,15 @@ $('signin-form').addEventListener('submit', async (event) => {
   }
 });
 
+// A field fixed by the user stops being flagged at once; the message goes at the next submit.
+$('signin-form').addEventListener('input', ({ target }) => {
+  if (target.validity.valid) target.removeAttribute('aria-invalid');
+});
+
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = $('text').value.trim();
-  if (!text || !session) return;
+  if (!text || !session?.connected) return;
   $('chat-error').textContent = '';
   try {
     await session.send(text);
@@ -302,7 +57,9 @@ $('composer').addEventListener('submit', async (event) => {
   }
 });
 
-$('text').addEventListener('input', () => session?.typing());
+$('text').addEventListener('input', () => session?.announceTyping());
+
+$('reconnect').addEventListener('click', () => session?.reconnect());
 
 $('notify-me').addEventListener('click', () => {
   session?.notifyMe().catch((error) => ($('chat-error').textContent = error.message));

@@ -1,37 +1,46 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Principal } from '../../src/auth/principal.js';
+import { SocketServerRef } from '../../src/realtime/socket-server.ref.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { buildClientBundle, launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
+import {
+  DESKTOP,
+  message,
+  messageList,
+  PHONE,
+  say,
+  signIn,
+  UI_TIMEOUT_MS,
+  useChromium,
+} from './support/browser.js';
 
 /** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
 const SCREENSHOT = 'test-results/demo.png';
 
 describe('demo page in Chromium: chat, presence, notifications', () => {
+  const chromium = useChromium();
   let gateway: RunningGateway;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   /** Each test file starts its own gateway, so a fixed room name is safe. */
   const room = 'lobby';
 
-  async function openPage(path = '/'): Promise<Page> {
-    // One context per user: separate storage, as two people in two browsers.
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(gateway.url + path);
-    return page;
+  function openPage(path = '/', options: BrowserContextOptions = DESKTOP): Promise<Page> {
+    return chromium.open(gateway.url + path, options);
+  }
+
+  /** Disconnects every socket of `sub` from the server side ('io server disconnect': no automatic retry). */
+  function disconnectServerSide(sub: string): number {
+    const sockets = [...gateway.app.get(SocketServerRef).server.of('/').sockets.values()].filter(
+      (socket) => (socket.data as { principal?: Principal }).principal?.sub === sub,
+    );
+    for (const socket of sockets) socket.disconnect(true);
+    return sockets.length;
   }
 
   beforeAll(async () => {
-    buildClientBundle();
-    [gateway, browser] = await Promise.all([startGateway({ NODE_ENV: 'development' }), launchChromium()]);
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    gateway = await startGateway({ NODE_ENV: 'development' });
   });
   afterAll(async () => {
-    await browser?.close();
     await gateway?.close();
   });
 
@@ -124,5 +133,109 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     await signIn(erin, 'erin', 'Erin', room);
     await erin.locator('#badge[data-transport="websocket"]').waitFor({ timeout: UI_TIMEOUT_MS });
     expect(await erin.locator('#badge-text').textContent()).toContain('websocket');
+  });
+
+  it('at phone width (390×844) it explains a bad user id in words and never scrolls sideways', async () => {
+    const phone = await openPage('/', PHONE);
+    const pageWidth = () => phone.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    const tokenRequests: string[] = [];
+    phone.on('request', (r) => void (r.url().includes('/api/v1/dev/token') && tokenRequests.push(r.url())));
+
+    await phone.fill('#sub', 'frank smith');
+    await phone.click('#signin-button');
+    await phone.locator('#signin-error', { hasText: 'User id “frank smith” is not valid' }).waitFor();
+    expect(await phone.locator('#signin-error').textContent()).toContain('letters, digits and _ . @ = | -');
+    // The pattern compiled (under the v flag) and did the checking, in the page.
+    expect(
+      await phone.locator('#sub').evaluate((input: HTMLInputElement) => input.validity.patternMismatch),
+    ).toBe(true);
+    expect(await phone.locator('#sub').getAttribute('aria-invalid')).toBe('true');
+    expect(await phone.evaluate(() => document.activeElement?.id)).toBe('sub');
+
+    await phone.fill('#sub', 'frank|ops-1');
+    await phone.fill('#room', 'lobby/2');
+    await phone.click('#signin-button');
+    await phone.locator('#signin-error', { hasText: 'Room “lobby/2” is not valid' }).waitFor();
+    expect(await phone.locator('#sub').getAttribute('aria-invalid')).toBe('false');
+    expect(tokenRequests).toEqual([]);
+
+    // A long id and an unbroken message are the widest things the page shows.
+    const longId = `frank.${'f'.repeat(80)}`;
+    await signIn(phone, longId, 'Frank', room);
+    const unbroken = 'x'.repeat(300);
+    await say(phone, unbroken);
+    await message(phone, unbroken).waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(tokenRequests).toHaveLength(1);
+    expect(await pageWidth()).toBeLessThanOrEqual(390);
+    const send = await phone.locator('#send').boundingBox();
+    expect(send && send.x + send.width).toBeLessThanOrEqual(390);
+  });
+
+  it('serves its favicon, as SVG and as favicon.ico', async () => {
+    const page = await openPage();
+    expect(await page.locator('link[rel="icon"][type="image/svg+xml"]').getAttribute('href')).toBe(
+      '/favicon.svg',
+    );
+    const svg = await fetch(`${gateway.url}/favicon.svg`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await svg.text()).toContain('<svg');
+    const ico = await fetch(`${gateway.url}/favicon.ico`);
+    expect(ico.status).toBe(200);
+    // ICONDIR: reserved 0, type 1 (icon).
+    expect([...new Uint8Array(await ico.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
+  });
+
+  it('disconnected by the server: composer disabled, presence offline, until Reconnect', async () => {
+    // A room of their own: its list holds only what this test says.
+    const standup = 'standup';
+    const gina = await openPage();
+    await signIn(gina, 'gina', 'Gina', standup);
+    const hank = await openPage();
+    await signIn(hank, 'hank', 'Hank', standup);
+    await gina.locator('#presence li[data-user="hank"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await gina.fill('#text', 'half-typed');
+    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('online');
+
+    expect(disconnectServerSide('gina')).toBe(1);
+    await gina.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await gina.locator('#text:disabled').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await gina.locator('#send').isDisabled()).toBe(true);
+    expect(await gina.locator('#notify-me').isDisabled()).toBe(true);
+    expect(await gina.locator('#text').inputValue()).toBe('half-typed');
+    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('offline');
+    expect(await gina.locator('#presence-state').textContent()).toContain('offline');
+    expect(await gina.locator('#connection').isVisible()).toBe(true);
+    expect(await gina.locator('#connection-text').textContent()).toContain('server disconnected');
+    expect(await gina.locator('#reconnect').isVisible()).toBe(true);
+    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Disconnected at');
+    // The room saw her go; she is not retried automatically (a server disconnect is final).
+    await hank
+      .locator('#presence li[data-user="gina"]')
+      .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await say(hank, 'Gina, are you there?');
+    expect(await gina.locator('#badge').getAttribute('data-state')).toBe('offline');
+
+    await gina.click('#reconnect');
+    await gina
+      .locator('#badge[data-state="online"][data-reconnects="1"]')
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    await gina.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await gina.locator('#send').isEnabled()).toBe(true);
+    expect(await gina.locator('#connection').isHidden()).toBe(true);
+    await gina
+      .locator('#presence[data-state="online"] li[data-user="hank"]')
+      .waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await gina.locator('#presence li').allTextContents()).toEqual(['Gina', 'Hank']);
+    expect(await gina.locator('#presence-state').textContent()).toBe('');
+    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
+    // What was said while she was away arrives by recovery, after the notice.
+    await message(gina, 'Gina, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await messageList(gina)).toEqual(['[connection]', 'Gina, are you there?']);
+    await hank.locator('#presence li[data-user="gina"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await gina.fill('#text', 'back again');
+    await gina.click('#send');
+    await message(hank, 'back again').waitFor({ timeout: UI_TIMEOUT_MS });
   });
 });

@@ -1,0 +1,32 @@
+// The list items the demo renders from publications.
+
+export function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** A `chat.message` as a line of the room; `me` marks the reader's own. Other events: null. */
+export function messageItem(publication, me) {
+  if (publication.event !== 'chat.message') return null;
+  const { from, text } = publication.data;
+  const item = element('li', from.userId === me ? 'message mine' : 'message');
+  item.append(
+    element('span', from.system ? 'author system' : 'author', from.name ?? from.userId),
+    element('span', 'text', text),
+    element('span', 'offset', `#${publication.offset}`),
+  );
+  return item;
+}
+
+/** A `notification` as a card. Other events: null. */
+export function notificationItem(publication) {
+  if (publication.event !== 'notification') return null;
+  const { title, body, createdAt } = publication.data;
+  const item = element('li', 'notification');
+  item.append(element('strong', '', title));
+  if (body) item.append(element('span', '', body));
+  item.append(element('time', '', new Date(createdAt).toLocaleTimeString()));
+  return item;
+}
