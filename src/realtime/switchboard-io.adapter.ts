@@ -52,6 +52,12 @@ export class SwitchboardIoAdapter extends IoAdapter {
    */
   override bindMessageHandlers(): void {}
 
+  /**
+   * Nest would add a `disconnect` listener per gateway per socket to call `handleDisconnect`;
+   * no gateway has one (the core's connection lifecycle registers its own), so none is added.
+   */
+  override bindClientDisconnect(): void {}
+
   private refusal(request: IncomingMessage): string | null {
     if (this.drain.draining) return 'server is draining';
     const origin = request.headers.origin;

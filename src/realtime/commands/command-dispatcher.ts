@@ -19,10 +19,10 @@ const ABUSE_WINDOW_MS = 10_000;
 /** Never calls `next`: client events reach no Socket.IO listener, only the dispatcher. */
 const SWALLOW = (): void => undefined;
 
-/** A connection's own command state: its rate limit. */
+/** A connection's own command state: its rate limit (the abuse window only once it is hit). */
 export interface CommandState {
   readonly bucket: TokenBucket;
-  readonly abuse: AbuseWindow;
+  abuse?: AbuseWindow;
 }
 
 /**
@@ -55,10 +55,7 @@ export class CommandDispatcher {
 
   attach(socket: GatewaySocket): void {
     const { perSecond, burst } = this.config.rateLimit;
-    socket.data.commands = {
-      bucket: new TokenBucket(perSecond, burst),
-      abuse: new AbuseWindow(10 * burst, ABUSE_WINDOW_MS),
-    };
+    socket.data.commands = { bucket: new TokenBucket(perSecond, burst) };
     socket.use(SWALLOW);
     socket.onAny(this.listener);
   }
@@ -66,11 +63,12 @@ export class CommandDispatcher {
   private dispatch(socket: GatewaySocket, event: unknown, args: unknown[]): void {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckCallback) : undefined;
     const command = typeof event === 'string' ? event : String(event);
-    const { bucket, abuse } = socket.data.commands;
-    if (!bucket.tryTake()) {
+    const state = socket.data.commands;
+    if (!state.bucket.tryTake()) {
       this.metrics.rateLimited.inc();
       this.refuse(socket, command, ack, ErrorCode.RateLimited, 'rate limit exceeded, slow down');
-      if (abuse.record()) {
+      state.abuse ??= new AbuseWindow(10 * this.config.rateLimit.burst, ABUSE_WINDOW_MS);
+      if (state.abuse.record()) {
         this.logger.warn(`disconnecting ${socket.data.principal.sub}: sustained rate-limit abuse`);
         socket.disconnect(true);
       }
