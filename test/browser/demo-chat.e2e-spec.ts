@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
-import { buildClientBundle, launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
+import { launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
 
 /** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
 const SCREENSHOT = 'test-results/demo.png';
@@ -24,7 +24,6 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
   }
 
   beforeAll(async () => {
-    buildClientBundle();
     [gateway, browser] = await Promise.all([startGateway({ NODE_ENV: 'development' }), launchChromium()]);
   });
   afterEach(async () => {

@@ -5,7 +5,7 @@ import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
 import { startGatewayOn } from '../client/support/client-harness.js';
-import { buildClientBundle, launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
+import { launchChromium, message, say, signIn, UI_TIMEOUT_MS } from './support/browser.js';
 
 /** A backend's message into the room (REST, role service). */
 async function systemMessage(gateway: RunningGateway, room: string, text: string): Promise<number> {
@@ -30,7 +30,6 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
   const redis = new Redis(testRedisUrl());
 
   beforeAll(async () => {
-    buildClientBundle();
     browser = await launchChromium();
   });
   afterEach(async () => {

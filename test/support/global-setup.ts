@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
 /** A free TCP port on loopback, chosen by the kernel. */
@@ -30,11 +31,25 @@ async function answers(url: string): Promise<boolean> {
 }
 
 /**
+ * `node dist/main.js` (child-process, HAProxy and drain tests) and the SDK bundle the demo page
+ * loads (browser tests) must match the sources: built here once for the whole run, and only
+ * when an input changed since the last build (scripts/build-if-stale.mjs, as `npm start`).
+ */
+function buildIfStale(): void {
+  const script = fileURLToPath(new URL('../../scripts/build-if-stale.mjs', import.meta.url));
+  // stdout belongs to `jest --json`: the build reports on stderr.
+  const build = spawnSync(process.execPath, [script], { stdio: ['ignore', 2, 2] });
+  if (build.status !== 0)
+    throw new Error(`npm run build failed (exit ${build.status ?? build.signal}): see above`);
+}
+
+/**
  * Tests need one Redis: `REDIS_URL`, else the machine's 127.0.0.1:6379, else a private
  * `redis-server` started here on a free port (stopped by the OS with the Jest process).
  */
 export default async function globalSetup(): Promise<void> {
   process.env.TZ = 'UTC';
+  buildIfStale();
   const candidate = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   if (await answers(candidate)) {
     process.env.TEST_REDIS_URL = candidate;

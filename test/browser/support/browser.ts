@@ -1,19 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/**
- * Bundles the SDK for the page (`npm run build:client`): `npm test` runs without a build.
- * Serialised with the lock the other build helpers use, as test runs may share the checkout.
- */
-export function buildClientBundle(): void {
-  execFileSync('flock', ['/tmp/switchboard-build.lock', 'npm', 'run', '--silent', 'build:client'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
 
 /** Debian's Chromium (never a downloaded browser), headless. */
 export function launchChromium(): Promise<Browser> {

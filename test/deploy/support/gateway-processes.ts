@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { freePort } from '../../support/global-setup.js';
@@ -27,26 +25,6 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function newest(dir: string): number {
-  let time = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return time;
-}
-
-/** `npm run build` unless dist/ is newer than src/; serialised with other test runs' builds. */
-export function buildIfStale(): void {
-  const main = repoPath('dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newest(repoPath('src'))) return;
-  const build = spawnSync('flock', ['/tmp/switchboard-build.lock', 'npm', 'run', 'build'], {
-    cwd: repoPath(),
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 export interface GatewayProcess {
@@ -144,7 +122,6 @@ export async function startCluster(
   count: number,
   env: Record<string, string> = {},
 ): Promise<GatewayCluster> {
-  buildIfStale();
   const redisUrl = process.env.TEST_REDIS_URL;
   if (!redisUrl) throw new Error('TEST_REDIS_URL is not set (test/support/global-setup.ts)');
   const { prefix, cleanup } = testPrefix(name);
