@@ -37,8 +37,13 @@ async function bootstrap(): Promise<void> {
     const token = app
       .get(TokenVerifier)
       .sign({ sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] }, 24 * 3600);
-    logger.warn('JWT_SECRET is not set: using a random secret for this run (development only)');
-    logger.log(`Sample development token (24 h, roles service+admin): ${token}`);
+    logger.warn(
+      'JWT_SECRET is not set: using a random secret for this run (development only); ' +
+        'a sample token (24 h, roles service+admin) follows on the SWITCHBOARD_TOKEN= line',
+    );
+    // Not a log record: a bare line on stdout at any LOG_LEVEL, in shell-assignment form, so
+    // `grep '^SWITCHBOARD_TOKEN='` or `sed -n 's/^SWITCHBOARD_TOKEN=//p'` picks it out.
+    process.stdout.write(`SWITCHBOARD_TOKEN=${token}\n`);
   }
 
   // SIGTERM/SIGINT: drain, close, exit 0. Nest's own shutdown hooks re-raise the signal

@@ -10,7 +10,14 @@ export interface ChildGateway {
   readonly process: ChildProcess;
   /** Everything written to stderr so far. */
   stderr(): string;
-  /** The exit code (or the signal's name), once the process has exited and stderr is drained. */
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  /**
+   * The first complete stdout line matching `pattern`, as soon as it is written; rejects when the
+   * process exits without writing one, or after `timeoutMs`.
+   */
+  stdoutLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The exit code (or the signal's name), once the process has exited and its output is drained. */
   readonly exited: Promise<number | string>;
 }
 
@@ -23,12 +30,52 @@ export function startChildGateway(env: Record<string, string>): ChildGateway {
   const child = spawn(process.execPath, [MAIN], {
     cwd: tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stdout = '';
   let stderr = '';
+  // Read both pipes to the end: a child blocked on a full pipe would never exit.
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  return { process: child, stderr: () => stderr, exited };
+  const stdoutLine = (pattern: RegExp, timeoutMs = 30_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const find = (): string | undefined =>
+        stdout
+          .split('\n')
+          .slice(0, -1)
+          .find((line) => pattern.test(line));
+      const settle = (outcome: () => void): void => {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.off('close', onClose);
+        outcome();
+      };
+      // Registered after the collector above, so `stdout` already holds the chunk.
+      const onData = (): void => {
+        const line = find();
+        if (line !== undefined) settle(() => resolve(line));
+      };
+      const onClose = (): void => {
+        const line = find();
+        settle(() =>
+          line !== undefined
+            ? resolve(line)
+            : reject(
+                new Error(`exited without a stdout line matching ${String(pattern)}; stderr: ${stderr}`),
+              ),
+        );
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() => reject(new Error(`no stdout line matching ${String(pattern)} in ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      child.stdout?.on('data', onData);
+      child.once('close', onClose);
+      onData();
+    });
+  return { process: child, stderr: () => stderr, stdout: () => stdout, stdoutLine, exited };
 }
