@@ -1,20 +1,45 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 
-/** A free TCP port on loopback, chosen by the kernel. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether nothing listens on `port`, on any address (an unspecified-address bind conflicts with all). */
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
   });
+}
+
+/** The kernel's ephemeral port range (listen(0) and connect() draw from it); Linux's default elsewhere. */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return 32768;
+  }
+}
+
+const LOWEST_PORT = 20_000;
+// A Redis Cluster node also binds its port + 10000.
+const HIGHEST_PORT = 55_535;
+
+/**
+ * A port nothing listens on, for a server started later (a child process) or restarted on the
+ * same port. Drawn at random *below* the ephemeral range: with test files running in parallel,
+ * a port that listen(0) just handed out and released would soon be handed to another file's
+ * listen(0), between this check and its use; ports outside the range are never handed out.
+ */
+export async function freePort(): Promise<number> {
+  const top = Math.min(ephemeralLow(), HIGHEST_PORT + 1) - 1;
+  for (let attempt = 0; attempt < 100 && top > LOWEST_PORT; attempt++) {
+    const port = randomInt(LOWEST_PORT, top + 1);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${LOWEST_PORT} and ${top}`);
 }
 
 async function answers(url: string): Promise<boolean> {
