@@ -32,6 +32,10 @@ export function startChildGateway(env: Record<string, string>): ChildGateway {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never outlive the Jest worker, even when a test fails before its cleanup.
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   let stdout = '';
   let stderr = '';
   // Read both pipes to the end: a child blocked on a full pipe would never exit.

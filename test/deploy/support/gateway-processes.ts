@@ -72,19 +72,28 @@ export async function startGatewayProcess(
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
+  // Never outlive the Jest worker, even when a test fails before its cleanup.
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const url = `http://127.0.0.1:${port}`;
   const gateway = { instanceId, port, url, process: child, exited, output: () => output };
   let early: number | string | undefined;
   void exited.then((code) => (early = code));
-  await until(
-    async () => {
-      if (early !== undefined)
-        throw new Error(`${instanceId} exited (${early}) before it was ready:\n${output}`);
-      return (await readiness(url)).status === 200;
-    },
-    `${instanceId} ready`,
-    30_000,
-  );
+  try {
+    await until(
+      async () => {
+        if (early !== undefined)
+          throw new Error(`${instanceId} exited (${early}) before it was ready:\n${output}`);
+        return (await readiness(url)).status === 200;
+      },
+      `${instanceId} ready`,
+      30_000,
+    );
+  } catch (error) {
+    kill();
+    throw error;
+  }
   return gateway;
 }
 
@@ -126,9 +135,18 @@ export async function startCluster(
   if (!redisUrl) throw new Error('TEST_REDIS_URL is not set (test/support/global-setup.ts)');
   const { prefix, cleanup } = testPrefix(name);
   const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env };
-  const gateways = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, (_, index) => startGatewayProcess(`${name}-${index + 1}`, shared)),
   );
+  const gateways = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // The caller gets no cluster to stop: end the gateways that did start here.
+    for (const gateway of gateways) gateway.process.kill('SIGKILL');
+    await Promise.all(gateways.map((gateway) => gateway.exited));
+    await cleanup();
+    throw failed.reason;
+  }
   return {
     gateways,
     prefix,
