@@ -1,6 +1,11 @@
+import { availableParallelism } from 'node:os';
+
 // Jest runs TypeScript as native ESM (NestJS 12 is ESM-only): ts-jest with useESM, and a
 // mapper that strips the `.js` suffix NodeNext imports carry so Jest finds the `.ts` file.
 // The workspace packages are mapped to their sources, so tests never need a prior build.
+// tsconfig.json sets isolatedModules, so ts-jest only transpiles each file (no type-check per
+// test file: `npm run typecheck` does that once, in CI too); the transpiler keeps
+// emitDecoratorMetadata, which Nest's dependency injection reads.
 const tsJest = ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
@@ -13,6 +18,15 @@ const common = {
 };
 
 export default {
+  // Test files run in parallel: every server listens on port 0, every Redis user has its own
+  // key prefix (or a private redis-server), so files share nothing but the CPU. Most of a file's
+  // time is waiting (child processes, timers, sockets), so two workers help even on two cores;
+  // Jest's default (cores - 1) would be one.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
+  // Real servers, browsers and child processes on a shared machine: 5 s (Jest's default) is a
+  // coin toss under load. Each wait inside a test keeps its own tighter bound. (A global option:
+  // jest-circus ignores it per project.)
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

@@ -1,4 +1,4 @@
-import { buildIfStale, startChildGateway } from '../support/child-gateway.js';
+import { startChildGateway } from '../support/child-gateway.js';
 import { TEST_SECRET } from '../support/gateway.js';
 
 /** Starts `node dist/main.js` with `env`; resolves with its exit code and stderr lines. */
@@ -17,8 +17,6 @@ async function startWith(env: Record<string, string>): Promise<{ code: number | 
 }
 
 describe('start-up configuration (node dist/main.js)', () => {
-  beforeAll(() => buildIfStale(), 240_000);
-
   it.each([
     ['PORT', { PORT: 'abc' }],
     ['PORT', { PORT: '70000' }],

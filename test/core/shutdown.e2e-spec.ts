@@ -1,4 +1,4 @@
-import { buildIfStale, startChildGateway, type ChildGateway } from '../support/child-gateway.js';
+import { startChildGateway, type ChildGateway } from '../support/child-gateway.js';
 import { TEST_SECRET } from '../support/gateway.js';
 import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
@@ -16,7 +16,6 @@ async function readiness(url: string): Promise<number | undefined> {
 
 describe('SIGTERM on a running gateway (node dist/main.js)', () => {
   let child: ChildGateway | undefined;
-  beforeAll(() => buildIfStale(), 240_000);
   afterAll(() => {
     if (child?.process.exitCode === null) child.process.kill('SIGKILL');
   });

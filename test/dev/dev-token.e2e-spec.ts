@@ -1,5 +1,7 @@
 import jwt from 'jsonwebtoken';
+import { startChildGateway, type ChildGateway } from '../support/child-gateway.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
+import { freePort } from '../support/global-setup.js';
 import { request } from '../support/http.js';
 import { commandOk, connect, waitForEvent } from '../support/socket.js';
 
@@ -69,5 +71,50 @@ describe('dev endpoints with NODE_ENV=production', () => {
     expect(notify.status).toBe(404);
     const openapi = await request<{ paths: Record<string, unknown> }>(gateway.url, 'GET', '/docs-json');
     expect(Object.keys(openapi.body.paths).filter((path) => path.includes('/dev/'))).toEqual([]);
+  });
+});
+
+describe('the sample token of a development server without JWT_SECRET (node dist/main.js)', () => {
+  let child: ChildGateway | undefined;
+  afterAll(() => {
+    if (child?.process.exitCode === null) child.process.kill('SIGKILL');
+  });
+
+  it('is printed as SWITCHBOARD_TOKEN=<jwt> on a stdout line of its own, even with LOG_LEVEL=warn', async () => {
+    const port = await freePort();
+    child = startChildGateway({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+    });
+    const line = await child.stdoutLine(/^SWITCHBOARD_TOKEN=/);
+    const token = line.slice('SWITCHBOARD_TOKEN='.length);
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(jwt.decode(token)).toMatchObject({
+      sub: 'dev',
+      roles: ['service', 'admin'],
+      channels: ['chat:*'],
+    });
+
+    // Printed once the server listens: the token publishes right away (it carries role service).
+    const published = await request(`http://127.0.0.1:${port}`, 'POST', '/api/v1/publish', {
+      token,
+      body: { channel: 'public:news', event: 'news.posted', data: null },
+    });
+    expect(published.status).toBe(201);
+
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    const lines = child
+      .stdout()
+      .split('\n')
+      .filter((text) => text !== '');
+    expect(lines.filter((text) => text.startsWith('SWITCHBOARD_TOKEN='))).toEqual([line]);
+    // LOG_LEVEL=warn still holds for the log itself: no info line (pino level 30) was written.
+    const levels = lines
+      .filter((text) => text !== line)
+      .map((text) => (JSON.parse(text) as { level: number }).level);
+    expect(levels.filter((level) => level < 40)).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ describe('@switchboard/client as an installed package', () => {
   beforeAll(async () => {
     gateway = await startGateway();
     project = await mkdtemp(join(tmpdir(), 'sb-sdk-'));
-    await run('npm', ['run', 'build:packages'], { cwd: root });
+    // Jest's global setup built the packages (scripts/build-if-stale.mjs): pack what it built.
     const { stdout } = await run(
       'npm',
       [

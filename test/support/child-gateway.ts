@@ -1,5 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,53 +6,80 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'main.js');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/**
- * `npm run build` unless `dist/main.js` is newer than every source file. Serialised with a
- * lock file because other test runs in the same checkout may build at the same time.
- */
-export function buildIfStale(): void {
-  if (existsSync(MAIN) && statSync(MAIN).mtimeMs >= newestSource(join(ROOT, 'src'))) return;
-  const build = spawnSync('flock', ['/tmp/switchboard-build.lock', 'npm', 'run', 'build'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-}
-
 export interface ChildGateway {
   readonly process: ChildProcess;
   /** Everything written to stderr so far. */
   stderr(): string;
-  /** The exit code (or the signal's name), once the process has exited and stderr is drained. */
+  /** Everything written to stdout so far. */
+  stdout(): string;
+  /**
+   * The first complete stdout line matching `pattern`, as soon as it is written; rejects when the
+   * process exits without writing one, or after `timeoutMs`.
+   */
+  stdoutLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The exit code (or the signal's name), once the process has exited and its output is drained. */
   readonly exited: Promise<number | string>;
 }
 
 /**
  * Runs the compiled server (`node dist/main.js`) exactly as `npm run start:prod` does, with
  * only `env` (plus PATH) in its environment, from a directory without a `.env` file.
+ * (`dist/` is built by the e2e global setup.)
  */
 export function startChildGateway(env: Record<string, string>): ChildGateway {
   const child = spawn(process.execPath, [MAIN], {
     cwd: tmpdir(),
     env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never outlive the Jest worker, even when a test fails before its cleanup.
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+  let stdout = '';
   let stderr = '';
+  // Read both pipes to the end: a child blocked on a full pipe would never exit.
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
-  return { process: child, stderr: () => stderr, exited };
+  const stdoutLine = (pattern: RegExp, timeoutMs = 30_000): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const find = (): string | undefined =>
+        stdout
+          .split('\n')
+          .slice(0, -1)
+          .find((line) => pattern.test(line));
+      const settle = (outcome: () => void): void => {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.off('close', onClose);
+        outcome();
+      };
+      // Registered after the collector above, so `stdout` already holds the chunk.
+      const onData = (): void => {
+        const line = find();
+        if (line !== undefined) settle(() => resolve(line));
+      };
+      const onClose = (): void => {
+        const line = find();
+        settle(() =>
+          line !== undefined
+            ? resolve(line)
+            : reject(
+                new Error(`exited without a stdout line matching ${String(pattern)}; stderr: ${stderr}`),
+              ),
+        );
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() => reject(new Error(`no stdout line matching ${String(pattern)} in ${timeoutMs} ms`))),
+        timeoutMs,
+      );
+      child.stdout?.on('data', onData);
+      child.once('close', onClose);
+      onData();
+    });
+  return { process: child, stderr: () => stderr, stdout: () => stdout, stdoutLine, exited };
 }

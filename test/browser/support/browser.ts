@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { jest } from '@jest/globals';
 import {
   chromium,
@@ -9,19 +7,6 @@ import {
   type Page,
 } from 'playwright-core';
 import { PageProblems } from './page-problems.js';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/**
- * Bundles the SDK for the page (`npm run build:client`): `npm test` runs without a build.
- * Serialised with the lock the other build helpers use, as test runs may share the checkout.
- */
-export function buildClientBundle(): void {
-  execFileSync('flock', ['/tmp/switchboard-build.lock', 'npm', 'run', '--silent', 'build:client'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-}
 
 /** Debian's Chromium (never a downloaded browser), headless. */
 export function launchChromium(): Promise<Browser> {
@@ -67,7 +52,6 @@ export function useChromium(): ChromiumFixture {
   const watched = new Map<BrowserContext, PageProblems>();
 
   beforeAll(async () => {
-    buildClientBundle();
     browser = await launchChromium();
   });
   afterEach(async () => {

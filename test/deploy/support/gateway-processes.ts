@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { freePort } from '../../support/global-setup.js';
@@ -27,26 +25,6 @@ export async function until<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function newest(dir: string): number {
-  let time = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return time;
-}
-
-/** `npm run build` unless dist/ is newer than src/; serialised with other test runs' builds. */
-export function buildIfStale(): void {
-  const main = repoPath('dist', 'main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newest(repoPath('src'))) return;
-  const build = spawnSync('flock', ['/tmp/switchboard-build.lock', 'npm', 'run', 'build'], {
-    cwd: repoPath(),
-    encoding: 'utf8',
-  });
-  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }
 
 export interface GatewayProcess {
@@ -94,19 +72,28 @@ export async function startGatewayProcess(
   const exited = new Promise<number | string>((resolve) =>
     child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
+  // Never outlive the Jest worker, even when a test fails before its cleanup.
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   const url = `http://127.0.0.1:${port}`;
   const gateway = { instanceId, port, url, process: child, exited, output: () => output };
   let early: number | string | undefined;
   void exited.then((code) => (early = code));
-  await until(
-    async () => {
-      if (early !== undefined)
-        throw new Error(`${instanceId} exited (${early}) before it was ready:\n${output}`);
-      return (await readiness(url)).status === 200;
-    },
-    `${instanceId} ready`,
-    30_000,
-  );
+  try {
+    await until(
+      async () => {
+        if (early !== undefined)
+          throw new Error(`${instanceId} exited (${early}) before it was ready:\n${output}`);
+        return (await readiness(url)).status === 200;
+      },
+      `${instanceId} ready`,
+      30_000,
+    );
+  } catch (error) {
+    kill();
+    throw error;
+  }
   return gateway;
 }
 
@@ -144,14 +131,22 @@ export async function startCluster(
   count: number,
   env: Record<string, string> = {},
 ): Promise<GatewayCluster> {
-  buildIfStale();
   const redisUrl = process.env.TEST_REDIS_URL;
   if (!redisUrl) throw new Error('TEST_REDIS_URL is not set (test/support/global-setup.ts)');
   const { prefix, cleanup } = testPrefix(name);
   const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env };
-  const gateways = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: count }, (_, index) => startGatewayProcess(`${name}-${index + 1}`, shared)),
   );
+  const gateways = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // The caller gets no cluster to stop: end the gateways that did start here.
+    for (const gateway of gateways) gateway.process.kill('SIGKILL');
+    await Promise.all(gateways.map((gateway) => gateway.exited));
+    await cleanup();
+    throw failed.reason;
+  }
   return {
     gateways,
     prefix,

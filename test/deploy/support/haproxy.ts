@@ -70,6 +70,10 @@ export async function startHaproxy(cfg: string, backends: number[]): Promise<Hap
     env: haproxyEnv(listen, stats, backends),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never outlive the Jest worker, even when a test fails before its cleanup.
+  const kill = (): void => void child.kill('SIGKILL');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
   let output = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
