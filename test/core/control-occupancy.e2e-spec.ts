@@ -1,6 +1,7 @@
 import { type ChannelOccupancy, ControlApi, occupancyOf } from '../support/control.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { eventually } from '../support/wait.js';
+import { request } from '../support/http.js';
 import { publish } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
@@ -129,6 +130,34 @@ describe('control API: occupancy (single instance)', () => {
     expect((await user.channel('chat:occ-room')).status).toBe(403);
     expect((await api.as(null).channels()).status).toBe(401);
     expect((await api.as(null).channel('chat:occ-room')).body).toEqual({ ...NEST_ERROR, statusCode: 401 });
+  });
+
+  it('documents every control endpoint in OpenAPI, with its answer and role', async () => {
+    type Operation = {
+      responses: Record<string, unknown>;
+      security?: unknown[];
+      parameters?: { name: string }[];
+    };
+    const response = await request<{ paths: Record<string, Record<string, Operation>> }>(
+      gateway.url,
+      'GET',
+      '/docs-json',
+    );
+    const paths = response.body.paths;
+    const operations: [string, string, string[]][] = [
+      ['/api/v1/channels', 'get', ['prefix', 'limit']],
+      ['/api/v1/channels/{channel}', 'get', ['channel']],
+      ['/api/v1/channels/{channel}/subscribers/{userId}', 'delete', ['channel', 'userId']],
+      ['/api/v1/users/{userId}/disconnect', 'post', ['userId']],
+      ['/api/v1/users/{userId}/revoke', 'post', ['userId']],
+    ];
+    for (const [path, method, parameters] of operations) {
+      const operation = paths[path]?.[method];
+      expect(operation).toBeDefined();
+      expect(Object.keys(operation?.responses ?? {})).toContain('200');
+      expect(operation?.security).toEqual([{ bearer: [] }]);
+      expect(operation?.parameters?.map((p) => p.name).sort()).toEqual([...parameters].sort());
+    }
   });
 
   /** The server settles a disconnect after the client saw it: nothing announces it, so poll. */
