@@ -7,6 +7,8 @@ export interface Principal {
   readonly channels: readonly string[];
   /** Expiry in seconds since the epoch, when the token has one. */
   readonly exp?: number;
+  /** Issue time in seconds since the epoch, when the token has one (checked against revocations). */
+  readonly iat?: number;
 }
 
 export const Role = { Service: 'service', Admin: 'admin' } as const;

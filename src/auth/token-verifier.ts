@@ -47,13 +47,14 @@ export class TokenVerifier {
   /** Checks the claims of a token whose signature is already verified. */
   toPrincipal(claims: unknown): Principal {
     if (typeof claims !== 'object' || claims === null) throw new TokenError('malformed claims');
-    const { sub, name, roles, channels, exp } = claims as Record<string, unknown>;
+    const { sub, name, roles, channels, exp, iat } = claims as Record<string, unknown>;
     if (typeof sub !== 'string' || !isValidNamePart(sub)) throw new TokenError('invalid sub claim');
     if (name !== undefined && typeof name !== 'string') throw new TokenError('invalid name claim');
     if (roles !== undefined && !isStringArray(roles)) throw new TokenError('invalid roles claim');
     if (channels !== undefined && !isStringArray(channels)) throw new TokenError('invalid channels claim');
     if (exp !== undefined && typeof exp !== 'number') throw new TokenError('invalid exp claim');
-    return { sub, name, roles: roles ?? [], channels: channels ?? [], exp };
+    if (iat !== undefined && typeof iat !== 'number') throw new TokenError('invalid iat claim');
+    return { sub, name, roles: roles ?? [], channels: channels ?? [], exp, iat };
   }
 
   sign(

@@ -32,6 +32,7 @@ export class AppConfig {
   readonly maxSubscriptions: number;
   readonly maxConnectionsPerUser: number;
   readonly shutdownDrainMs: number;
+  readonly revocationTtlSeconds: number;
   readonly logLevel: EnvDto['LOG_LEVEL'];
 
   constructor(config: ConfigService<EnvDto, true>) {
@@ -72,6 +73,7 @@ export class AppConfig {
     this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');
     this.maxConnectionsPerUser = get('MAX_CONNECTIONS_PER_USER');
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
+    this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');
     this.logLevel = get('LOG_LEVEL');
   }
 }

@@ -161,6 +161,13 @@ export class EnvDto {
   @Max(10 * 60 * 1000)
   SHUTDOWN_DRAIN_MS = 5000;
 
+  /** How long a control-API revocation is enforced (one day; at least the longest token lifetime). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365 * 24 * 3600)
+  REVOCATION_TTL_SECONDS = 86400;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 }

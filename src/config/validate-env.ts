@@ -28,6 +28,7 @@ export const ENV_KEYS = [
   'MAX_SUBSCRIPTIONS',
   'MAX_CONNECTIONS_PER_USER',
   'SHUTDOWN_DRAIN_MS',
+  'REVOCATION_TTL_SECONDS',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof EnvDto)[];
 

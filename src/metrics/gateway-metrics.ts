@@ -71,4 +71,19 @@ export class GatewayMetrics {
     this.registry.setDefaultLabels({ instance: config.instanceId });
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
   }
+
+  // --- Control API (disconnect, revoke, kick) -----------------------------------------------
+  readonly controlActions = new Counter({
+    name: 'switchboard_control_actions_total',
+    help: 'Control API actions requested through this instance, by action (disconnect, revoke, kick)',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly controlAffected = new Counter({
+    name: 'switchboard_control_affected_connections_total',
+    help: "This instance's connections closed (disconnect, revoke) or unsubscribed (kick) by control actions",
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  // --- end of control API ------------------------------------------------------------------
 }

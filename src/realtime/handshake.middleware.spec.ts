@@ -1,10 +1,10 @@
 import type { Principal } from '../auth/principal.js';
-import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConnectionRegistry } from './connections/connection-registry.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import type { GatewaySocket } from './realtime.events.js';
+import type { TokenAdmission } from './revocation/token-admission.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
 
 /** A registry whose `acquire` answers only when the test says so (a slow Redis). */
@@ -28,7 +28,7 @@ function setUp() {
   const registry = new SlowRegistry();
   const principal: Principal = { sub: 'alice', roles: [], channels: [] };
   const middleware = new HandshakeMiddleware(
-    { verify: () => principal } as unknown as TokenVerifier,
+    { admit: () => principal } as unknown as TokenAdmission,
     registry,
     { joinPersonal: () => Promise.resolve() } as unknown as SubscriptionsService,
     {
@@ -47,6 +47,7 @@ function setUp() {
     conn,
     handshake: { auth: { token: 't' }, headers: {}, address: '127.0.0.1' },
     data: {},
+    join: () => Promise.resolve(),
   } as unknown as GatewaySocket;
   const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
   return { registry, conn, closeListeners, outcome };

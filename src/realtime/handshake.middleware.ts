@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
+import { TokenError } from '../auth/token-verifier.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { sessionRoom } from './channels/channel-room.js';
 import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
 import type { GatewaySocket } from './realtime.events.js';
+import { TokenAdmission } from './revocation/token-admission.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { ErrorCode } from '@switchboard/protocol';
 
@@ -24,15 +26,15 @@ function tokenOf(socket: GatewaySocket): unknown {
 }
 
 /**
- * Socket.IO handshake middleware (Nest guards never run on connection): verifies the token,
- * enforces `MAX_CONNECTIONS_PER_USER`, and joins the personal channel before the first packet.
+ * Socket.IO handshake middleware (Nest guards never run on connection): verifies the token
+ * (and that it is not revoked), enforces `MAX_CONNECTIONS_PER_USER`, and joins the personal channel before the first packet.
  */
 @Injectable()
 export class HandshakeMiddleware {
   private readonly logger = new Logger(HandshakeMiddleware.name);
 
   constructor(
-    private readonly verifier: TokenVerifier,
+    private readonly tokens: TokenAdmission,
     @Inject(CONNECTION_REGISTRY) private readonly connections: ConnectionRegistry,
     private readonly subscriptions: SubscriptionsService,
     private readonly metrics: GatewayMetrics,
@@ -50,7 +52,7 @@ export class HandshakeMiddleware {
   private async authenticate(socket: GatewaySocket): Promise<void> {
     let principal: Principal;
     try {
-      principal = this.verifier.verify(tokenOf(socket));
+      principal = this.tokens.admit(tokenOf(socket));
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.authFailures.inc({ stage: 'handshake' });
@@ -60,6 +62,7 @@ export class HandshakeMiddleware {
     await this.acquireConnection(socket, principal);
     socket.data.principal = principal;
     socket.data.subscriptions = new Set();
+    await socket.join(sessionRoom(principal.sub));
     try {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { Ack, Publication, ServerEvents } from '@switchboard/protocol';
 import type { Principal } from '../auth/principal.js';
 import type { CommandState } from './commands/command-dispatcher.js';
+import type { InterServerEvents } from './cluster/cluster-command.js';
 
 /**
  * The server's view of the wire protocol: Socket.IO's typed server and socket built from
@@ -25,18 +26,8 @@ export interface SocketData {
   commands: CommandState;
 }
 
-export type GatewaySocket = Socket<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
-export type GatewayServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<string, never>,
-  SocketData
->;
+export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** A publication's packet as Socket.IO would type it, for the one place that emits them. */
 export type PublicationEmit = (event: string, publication: Publication) => boolean;

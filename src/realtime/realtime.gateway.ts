@@ -6,11 +6,12 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { TokenError, TokenVerifier } from '../auth/token-verifier.js';
+import { TokenError } from '../auth/token-verifier.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
+import { LocalControl } from './control/local-control.js';
 import { Payload } from './commands/command-payload.pipe.js';
 import { GatewayCommands } from './commands/gateway-commands.decorator.js';
 import { ChannelDto, RefreshDto, SubscribeDto } from './dto/channel-command.dto.js';
@@ -18,6 +19,7 @@ import { GatewayError } from './errors/gateway.error.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
 import { type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
+import { TokenAdmission } from './revocation/token-admission.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { SocketServerRef } from './socket-server.ref.js';
 import { SubscriptionsService } from './subscriptions.service.js';
@@ -40,7 +42,8 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     private readonly presence: PresenceService,
     private readonly registry: ChannelRegistry,
     private readonly expiry: SessionExpiry,
-    private readonly verifier: TokenVerifier,
+    private readonly tokens: TokenAdmission,
+    private readonly control: LocalControl,
     private readonly metrics: GatewayMetrics,
   ) {}
 
@@ -65,9 +68,10 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
       this.expiry.cancel(socket);
       void this.subscriptions.releaseAll(socket);
     });
-    // Last: a token that expired during the handshake disconnects at once, and the
+    // Last: a token that expired (or was revoked) during the handshake disconnects at once, and the
     // listener above must already be there to release what the handshake took.
     this.expiry.schedule(socket);
+    this.control.checkNewConnection(socket);
   }
 
   @SubscribeMessage('subscribe')
@@ -106,7 +110,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   ): Promise<Ack<CommandResult<'auth.refresh'>>> {
     let principal;
     try {
-      principal = this.verifier.verify(dto.token);
+      principal = this.tokens.admit(dto.token);
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.authFailures.inc({ stage: 'refresh' });

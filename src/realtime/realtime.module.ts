@@ -6,12 +6,18 @@ import { REALTIME_BACKEND } from './backend/realtime-backend.js';
 import { ChannelAccess } from './channels/channel-access.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { UserChannelPolicy } from './channels/user-channel.policy.js';
+import { ClusterCommands } from './cluster/cluster-commands.js';
 import { ChannelGuard } from './commands/channel.guard.js';
 import { CommandErrorFilter } from './commands/command-error.filter.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { CommandTable } from './commands/command-table.js';
 import { CommandMetricsInterceptor } from './commands/command-metrics.interceptor.js';
 import { SessionGuard } from './commands/session.guard.js';
+import { ChannelControlController } from './control/channel-control.controller.js';
+import { ControlService } from './control/control.service.js';
+import { LocalControl } from './control/local-control.js';
+import { OccupancyQueries } from './control/occupancy-queries.service.js';
+import { UsersControlController } from './control/users-control.controller.js';
 import { ServerEmitter } from './emitter/server-emitter.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
@@ -20,6 +26,9 @@ import { LocalDelivery } from './publisher/local-delivery.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { ChannelQueries } from './rest/channel-queries.service.js';
 import { ChannelsController } from './rest/channels.controller.js';
+import { RevocationRegistry } from './revocation/revocation-registry.js';
+import { RevocationSync } from './revocation/revocation-sync.js';
+import { TokenAdmission } from './revocation/token-admission.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 import { SocketServerRef } from './socket-server.ref.js';
@@ -31,7 +40,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ChannelsController],
+  controllers: [ChannelsController, ChannelControlController, UsersControlController],
   providers: [
     ...backendProviders,
     BackendCall,
@@ -54,6 +63,14 @@ import { SubscriptionsService } from './subscriptions.service.js';
     CommandErrorFilter,
     CommandMetricsInterceptor,
     RealtimeGateway,
+    // The control API (occupancy, disconnect, revoke, kick).
+    RevocationRegistry,
+    TokenAdmission,
+    RevocationSync,
+    LocalControl,
+    ClusterCommands,
+    ControlService,
+    OccupancyQueries,
   ],
   exports: [
     REALTIME_BACKEND,

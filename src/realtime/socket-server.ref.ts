@@ -8,9 +8,17 @@ import type { GatewayServer } from './realtime.events.js';
 @Injectable()
 export class SocketServerRef {
   private current?: GatewayServer;
+  private readonly readyListeners: ((server: GatewayServer) => void)[] = [];
 
   set(server: GatewayServer): void {
     this.current = server;
+    for (const listener of this.readyListeners.splice(0)) listener(server);
+  }
+
+  /** Runs `listener` once the server exists (at once if it does already). */
+  onReady(listener: (server: GatewayServer) => void): void {
+    if (this.current) listener(this.current);
+    else this.readyListeners.push(listener);
   }
 
   get server(): GatewayServer {

@@ -9,6 +9,7 @@ import { UserChannelPolicy } from './channels/user-channel.policy.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { GatewayError } from './errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from './history/channel-log.js';
+import { OCCUPANCY_STORE, type OccupancyStore } from './occupancy/occupancy-store.js';
 import { PresenceService } from './presence/presence.service.js';
 import type { GatewaySocket } from './realtime.events.js';
 import { ErrorCode, type StreamPosition, type SubscribeAnswer } from '@switchboard/protocol';
@@ -30,6 +31,7 @@ export class SubscriptionsService {
     private readonly metrics: GatewayMetrics,
     private readonly config: AppConfig,
     private readonly emitter: ServerEmitter,
+    @Inject(OCCUPANCY_STORE) private readonly occupancy: OccupancyStore,
   ) {}
 
   /** The personal channel, joined during the handshake; it does not count against the limit. */
@@ -38,12 +40,14 @@ export class SubscriptionsService {
     await socket.join(channelRoom(channel));
     try {
       await this.watch(channel);
+      await this.occupy(socket, channel);
       // A client that left meanwhile is dropped by Socket.IO without a `disconnect`, so
       // nothing else would ever unwatch the channel for it.
       if (socket.conn.readyState !== 'open') throw new Error('the client left during the handshake');
     } catch (error) {
       await socket.leave(channelRoom(channel));
       this.unwatchIfUnused(socket, channel);
+      this.vacate(socket, channel);
       throw error;
     }
     socket.data.subscriptions.add(channel);
@@ -90,6 +94,12 @@ export class SubscriptionsService {
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
       if (isNew && channel.policy.presence) await this.presence.enter(name, principal, socket.id);
+      if (isNew) {
+        await this.occupy(socket, name);
+        // Released by a disconnect during the write (which found nothing to remove yet):
+        // taken back now, or the entry would outlive the connection.
+        if (!subscriptions.has(name)) this.vacate(socket, name);
+      }
       return { channel: name, ...result };
     } catch (error) {
       if (isNew) this.drop(socket, name);
@@ -107,14 +117,26 @@ export class SubscriptionsService {
   async revokeDisallowed(socket: GatewaySocket): Promise<void> {
     for (const name of [...socket.data.subscriptions]) {
       const channel = this.registry.resolve(name);
-      if (this.access.allows(socket.data.principal, channel)) continue;
-      await this.unsubscribe(socket, channel);
+      if (!this.access.allows(socket.data.principal, channel)) await this.revoke(socket, channel);
+    }
+  }
+
+  /**
+   * Ends a subscription the server takes away (token refresh, a kick) and tells the client
+   * with `subscription.revoked`. Returns whether the connection held it. The client may
+   * subscribe again if its token allows.
+   */
+  revoke(socket: GatewaySocket, channel: ResolvedChannel): Promise<boolean> {
+    return this.inOrder(socket, channel.channel, async () => {
+      if (!socket.data.subscriptions.has(channel.channel)) return false;
+      await this.unsubscribeNow(socket, channel);
       this.emitter.toSocket(socket, 'subscription.revoked', {
-        channel: name,
+        channel: channel.channel,
         event: 'subscription.revoked',
         ts: Date.now(),
       });
-    }
+      return true;
+    });
   }
 
   /** On disconnect: the rooms go with the socket; presence and the gauge are ours to settle. */
@@ -123,6 +145,7 @@ export class SubscriptionsService {
     socket.data.subscriptions.clear();
     this.metrics.subscriptions.dec(names.length);
     for (const name of names) this.unwatchIfUnused(socket, name);
+    for (const name of names) this.vacate(socket, name);
     for (const name of names) {
       const channel = this.registry.resolve(name);
       if (!channel.policy.presence) continue;
@@ -160,6 +183,21 @@ export class SubscriptionsService {
     void socket.leave(channelRoom(name));
     this.metrics.subscriptions.dec();
     this.unwatchIfUnused(socket, name);
+    this.vacate(socket, name);
+  }
+
+  /** Counts the subscription in the channel's occupancy (`GET /api/v1/channels`). */
+  private occupy(socket: GatewaySocket, name: string): Promise<void> {
+    const { sub } = socket.data.principal;
+    return this.backend.run('occupancy.add', () => this.occupancy.add(name, sub, socket.id));
+  }
+
+  /** Takes the subscription out of the occupancy; a failure is retried by the store (Redis). */
+  private vacate(socket: GatewaySocket, name: string): void {
+    this.occupancy.remove(name, socket.data.principal.sub, socket.id).catch((error: unknown) => {
+      this.metrics.brokerErrors.inc({ operation: 'occupancy.remove' });
+      this.logger.warn(`occupancy removal of ${name} failed: ${String(error)}`);
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import type {
   PresenceUser,
   Publication,
   SessionExpiredEvent,
+  SessionTerminatedEvent,
   StreamPosition,
   SubscriptionRevokedEvent,
 } from '@switchboard/protocol';
@@ -19,6 +20,7 @@ export type {
   PresenceUser,
   PresenceEvent,
   SessionExpiredEvent,
+  SessionTerminatedEvent,
   ChatTypingEvent,
 };
 export type { SubscriptionRevokedEvent, ExceptionEvent, SubscribeAck };
@@ -68,6 +70,13 @@ export interface ClientEvents {
   unauthorized: { reason: string };
   /** The token expired without refresh; the server closed the connection. Call `connect()` again. */
   'session.expired': SessionExpiredEvent;
+  /**
+   * The server ended the session through its control API (reason `disconnected` or
+   * `revoked`). With `reconnect: false` the client stays disconnected until `connect()` is
+   * called again (after a revocation, with a token issued since); with `true` it reconnects
+   * by itself.
+   */
+  'session.terminated': SessionTerminatedEvent;
   'token.refreshed': { exp?: number };
   /** Fetching or sending a fresh token failed; retried until the token expires. */
   'token.error': SwitchboardError;

@@ -3,6 +3,7 @@ import type {
   Publication,
   ServerEvents,
   SessionExpiredEvent,
+  SessionTerminatedEvent,
   SubscriptionRevokedEvent,
 } from '@switchboard/protocol';
 import type { Subscription } from './subscription.js';
@@ -10,6 +11,7 @@ import type { Subscription } from './subscription.js';
 export interface RouteTargets {
   subscription(channel: string): Subscription | undefined;
   sessionExpired(event: SessionExpiredEvent): void;
+  sessionTerminated(event: SessionTerminatedEvent): void;
   revoked(event: SubscriptionRevokedEvent, subscription: Subscription | undefined): void;
   exception(event: ExceptionEvent): void;
 }
@@ -36,6 +38,8 @@ export function routeServerEvent(event: string, payload: unknown, targets: Route
       return subscription?.volatile(event, payload as ServerEvents[typeof event]);
     case 'session.expired':
       return targets.sessionExpired(payload as ServerEvents[typeof event]);
+    case 'session.terminated':
+      return targets.sessionTerminated(payload as ServerEvents[typeof event]);
     case 'subscription.revoked':
       return targets.revoked(payload as ServerEvents[typeof event], subscription);
     case 'exception':

@@ -177,6 +177,13 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       this.tokens.invalidate();
       this.emit('session.expired', event);
     },
+    // The server disconnects right after this event. With `reconnect: false` that is a server
+    // disconnect, after which socket.io-client does not reconnect, and neither does the SDK:
+    // nothing here calls `connect()`. A revoked token is never offered again.
+    sessionTerminated: (event) => {
+      if (event.data.reason === 'revoked') this.tokens.invalidate();
+      this.emit('session.terminated', event);
+    },
     revoked: (event, subscription) => {
       if (subscription) this.subscriptions.delete(subscription.channel);
       subscription?.revoke(event);

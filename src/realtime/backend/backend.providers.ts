@@ -2,7 +2,9 @@ import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@
 import { AppConfig } from '../../config/app-config.js';
 import { CONNECTION_REGISTRY } from '../connections/connection-registry.js';
 import { CHANNEL_LOG } from '../history/channel-log.js';
+import { OCCUPANCY_STORE } from '../occupancy/occupancy-store.js';
 import { PRESENCE_STORE } from '../presence/presence-store.js';
+import { REVOCATION_STORE } from '../revocation/revocation-store.js';
 import { MemoryBackend } from './memory.backend.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime-backend.js';
 
@@ -29,6 +31,12 @@ export const backendProviders: Provider[] = [
   {
     provide: CONNECTION_REGISTRY,
     useFactory: (b: RealtimeBackend) => b.connections,
+    inject: [REALTIME_BACKEND],
+  },
+  { provide: OCCUPANCY_STORE, useFactory: (b: RealtimeBackend) => b.occupancy, inject: [REALTIME_BACKEND] },
+  {
+    provide: REVOCATION_STORE,
+    useFactory: (b: RealtimeBackend) => b.revocations,
     inject: [REALTIME_BACKEND],
   },
   BackendLifecycle,

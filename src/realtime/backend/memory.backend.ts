@@ -1,7 +1,9 @@
 import type { AppConfig } from '../../config/app-config.js';
 import { MemoryConnectionRegistry } from '../connections/memory-connection.registry.js';
 import { MemoryChannelLog } from '../history/memory-channel.log.js';
+import { MemoryOccupancyStore } from '../occupancy/memory-occupancy.store.js';
 import { MemoryPresenceStore } from '../presence/memory-presence.store.js';
+import { MemoryRevocationStore } from '../revocation/memory-revocation.store.js';
 import type { RealtimeBackend } from './realtime-backend.js';
 
 /** The embedded default: everything in this process, nothing to connect to. */
@@ -10,6 +12,8 @@ export class MemoryBackend implements RealtimeBackend {
   readonly log: MemoryChannelLog;
   readonly presence = new MemoryPresenceStore();
   readonly connections = new MemoryConnectionRegistry();
+  readonly occupancy = new MemoryOccupancyStore();
+  readonly revocations = new MemoryRevocationStore();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(config: AppConfig) {

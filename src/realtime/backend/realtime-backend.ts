@@ -1,7 +1,9 @@
 import type { Server } from 'socket.io';
 import type { ConnectionRegistry } from '../connections/connection-registry.js';
 import type { ChannelLog } from '../history/channel-log.js';
+import type { OccupancyStore } from '../occupancy/occupancy-store.js';
 import type { PresenceStore } from '../presence/presence-store.js';
+import type { RevocationStore } from '../revocation/revocation-store.js';
 
 /** What `server.adapter()` takes: the Socket.IO adapter class (or factory) for fan-out. */
 export type AdapterFactory = NonNullable<Parameters<Server['adapter']>[0]>;
@@ -15,6 +17,8 @@ export interface RealtimeBackend {
   readonly log: ChannelLog;
   readonly presence: PresenceStore;
   readonly connections: ConnectionRegistry;
+  readonly occupancy: OccupancyStore;
+  readonly revocations: RevocationStore;
   /** The Socket.IO adapter for cross-instance rooms; none in memory. */
   readonly socketAdapter?: AdapterFactory;
   /** Whether the backing store answers right now (readiness). */

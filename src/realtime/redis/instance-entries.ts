@@ -1,6 +1,6 @@
 import { InstanceIndex } from './instance-index.js';
 import type { RedisClient } from './lua-script.js';
-import type { RedisKeys } from './redis-keys.js';
+import type { InstanceEntryKind, RedisKeys } from './redis-keys.js';
 
 const entryKey = (group: string, id: string): string => `${group}\n${id}`;
 
@@ -17,7 +17,7 @@ export class InstanceEntries<V> {
   private readonly failedRemovals = new Map<string, { group: string; id: string }>();
   private readonly index: InstanceIndex;
 
-  constructor(redis: RedisClient, keys: RedisKeys, kind: 'presence' | 'connections', memberId: string) {
+  constructor(redis: RedisClient, keys: RedisKeys, kind: InstanceEntryKind, memberId: string) {
     this.index = new InstanceIndex(redis, keys, kind, memberId);
   }
 

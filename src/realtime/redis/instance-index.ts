@@ -1,5 +1,5 @@
 import type { RedisClient } from './lua-script.js';
-import type { RedisKeys } from './redis-keys.js';
+import type { InstanceEntryKind, RedisKeys } from './redis-keys.js';
 
 /**
  * The Redis set of what one instance holds entries for (presence: channels; connection
@@ -13,7 +13,7 @@ export class InstanceIndex {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-    private readonly kind: 'presence' | 'connections',
+    private readonly kind: InstanceEntryKind,
     private readonly memberId: string,
   ) {}
 

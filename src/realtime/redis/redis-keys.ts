@@ -20,6 +20,8 @@ export class RedisKeys {
       presenceConnections: `${base}:presence:connections`,
       presenceUsers: `${base}:presence:users`,
       presenceCounts: `${base}:presence:counts`,
+      occupancyConnections: `${base}:occupancy:connections`,
+      occupancyUsers: `${base}:occupancy:users`,
     };
   }
 
@@ -33,8 +35,24 @@ export class RedisKeys {
     return `${this.prefix}instances`;
   }
 
-  /** Set of what one instance holds entries for (`presence`: channels, `connections`: users). */
-  instanceIndex(instanceId: string, kind: 'presence' | 'connections'): string {
+  /**
+   * Sorted set (all scores 0, so ordered by name) of the channels with at least one
+   * subscriber on some instance: `GET /api/v1/channels?prefix=` reads it by lexical range.
+   */
+  get occupiedChannels(): string {
+    return `${this.prefix}occupied`;
+  }
+
+  /** Hash: user id → `<before>:<until ms>`, the user's token revocation (control API). */
+  get revocations(): string {
+    return `${this.prefix}revocations`;
+  }
+
+  /**
+   * Set of what one instance holds entries for (`presence` and `occupancy`: channels,
+   * `connections`: users).
+   */
+  instanceIndex(instanceId: string, kind: InstanceEntryKind): string {
     return `${this.prefix}instance:${instanceId}:${kind}`;
   }
 
@@ -58,7 +76,14 @@ export interface ChannelKeys {
   readonly presenceUsers: string;
   /** Hash: user id → number of the user's connections in the channel. */
   readonly presenceCounts: string;
+  /** Hash: `<instance>/<connection>` → user id, for every subscription (occupancy). */
+  readonly occupancyConnections: string;
+  /** Hash: user id → number of the user's subscribed connections (occupancy). */
+  readonly occupancyUsers: string;
 }
+
+/** The kinds of per-instance entries (see `InstanceEntries`). */
+export type InstanceEntryKind = 'presence' | 'connections' | 'occupancy';
 
 /** The field naming one connection of one instance; its prefix finds a dead instance's entries. */
 export function connectionField(instanceId: string, connectionId: string): string {

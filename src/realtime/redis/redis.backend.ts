@@ -6,8 +6,10 @@ import { RedisChannelLog } from './redis-channel.log.js';
 import { RedisClients } from './redis-clients.js';
 import { RedisConnectionRegistry } from './redis-connection.registry.js';
 import { RedisKeys } from './redis-keys.js';
+import { RedisOccupancyStore } from './redis-occupancy.store.js';
 import { RedisPresenceStore } from './redis-presence.store.js';
 import { RedisPublicationFeed } from './redis-publication.feed.js';
+import { RedisRevocationStore } from './redis-revocation.store.js';
 import { createRedisSocketAdapter } from './redis-socket.adapter.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -25,7 +27,7 @@ export interface RedisBackendOptions {
 
 /**
  * Everything shared between instances, in Redis: the channel log and its feeds, presence,
- * connection slots, and the Socket.IO adapter for volatile events. See docs/scaling.md.
+ * connection slots, occupancy, token revocations, and the Socket.IO adapter for volatile events. See docs/scaling.md.
  */
 export class RedisBackend implements RealtimeBackend {
   readonly kind = 'redis';
@@ -36,6 +38,8 @@ export class RedisBackend implements RealtimeBackend {
     readonly log: RedisChannelLog,
     readonly presence: RedisPresenceStore,
     readonly connections: RedisConnectionRegistry,
+    readonly occupancy: RedisOccupancyStore,
+    readonly revocations: RedisRevocationStore,
     readonly socketAdapter: AdapterFactory,
     private readonly commandTimeoutMs: number,
   ) {}
@@ -69,6 +73,8 @@ export class RedisBackend implements RealtimeBackend {
       log,
       new RedisPresenceStore(clients.command, keys, liveness),
       new RedisConnectionRegistry(clients.command, keys, liveness),
+      new RedisOccupancyStore(clients.command, keys, liveness),
+      new RedisRevocationStore(clients.command, keys),
       createRedisSocketAdapter(clients, keys),
       commandTimeoutMs,
     );
