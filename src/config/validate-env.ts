@@ -27,6 +27,7 @@ export const ENV_KEYS = [
   'RATE_LIMIT_BURST',
   'MAX_SUBSCRIPTIONS',
   'MAX_CONNECTIONS_PER_USER',
+  'MAX_BUFFERED_BYTES',
   'SHUTDOWN_DRAIN_MS',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof EnvDto)[];

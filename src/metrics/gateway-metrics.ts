@@ -71,4 +71,12 @@ export class GatewayMetrics {
     this.registry.setDefaultLabels({ instance: config.instanceId });
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
   }
+
+  // --- hardening (issue 9) ---
+  readonly slowConsumerCloses = new Counter({
+    name: 'switchboard_slow_consumer_closes_total',
+    help: 'Transports closed because their client did not take what was queued (MAX_BUFFERED_BYTES)',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
 }

@@ -2,8 +2,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './backend/realtime-backend.js';
 import { EngineRequestGate } from './engine-request.gate.js';
+import { type EngineConnection, SlowConsumerLimiter } from './slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 import type { AdapterFactory } from './backend/realtime-backend.js';
@@ -17,6 +19,7 @@ import type { AdapterFactory } from './backend/realtime-backend.js';
 export class SwitchboardIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
   private readonly gate: EngineRequestGate;
+  private readonly slowConsumers: SlowConsumerLimiter;
 
   constructor(
     app: INestApplicationContext,
@@ -26,6 +29,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
     this.config = app.get(AppConfig);
     const drain = app.get(ShutdownDrain);
     const backend = app.get<RealtimeBackend>(REALTIME_BACKEND);
+    this.slowConsumers = new SlowConsumerLimiter(this.config.maxBufferedBytes, app.get(GatewayMetrics));
     this.gate = new EngineRequestGate({
       allowedOrigins: this.config.corsOrigins,
       passingRefusal: () =>
@@ -45,6 +49,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
     server.engine.use(this.gate.handle);
+    server.engine.on('connection', (connection: EngineConnection) => this.slowConsumers.watch(connection));
     if (this.broker) server.adapter(this.broker);
     return server;
   }
