@@ -33,7 +33,12 @@ async function bootstrap(): Promise<void> {
   }
   const config = app.get(AppConfig);
   const logger = new Logger('Bootstrap');
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    process.stderr.write(`switchboard: ${listenFailure(error, config.port, config.host)}\n`);
+    process.exit(1);
+  }
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
   const mode =
     config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
@@ -72,6 +77,14 @@ async function bootstrap(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+}
+
+/** One line naming the variables to change, instead of the stack of an unhandled rejection. */
+function listenFailure(error: unknown, port: number, host: string): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') return `PORT ${port} is already in use on HOST ${host}`;
+  const reason = error instanceof Error ? error.message : String(error);
+  return `cannot listen on HOST ${host}, PORT ${port}: ${reason}`;
 }
 
 void bootstrap();

@@ -31,6 +31,8 @@ export class AppConfig {
   readonly rateLimit: { perSecond: number; burst: number };
   readonly maxSubscriptions: number;
   readonly maxConnectionsPerUser: number;
+  /** Bytes queued to one connection that it has not taken; beyond it, its transport is closed. */
+  readonly maxBufferedBytes: number;
   readonly shutdownDrainMs: number;
   readonly revocationTtlSeconds: number;
   readonly logLevel: EnvDto['LOG_LEVEL'];
@@ -72,6 +74,7 @@ export class AppConfig {
     this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };
     this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');
     this.maxConnectionsPerUser = get('MAX_CONNECTIONS_PER_USER');
+    this.maxBufferedBytes = get('MAX_BUFFERED_BYTES');
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');
     this.logLevel = get('LOG_LEVEL');

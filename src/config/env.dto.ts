@@ -157,6 +157,12 @@ export class EnvDto {
 
   @Transform(toInt)
   @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  MAX_BUFFERED_BYTES = 1048576;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(0)
   @Max(10 * 60 * 1000)
   SHUTDOWN_DRAIN_MS = 5000;

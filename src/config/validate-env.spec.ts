@@ -18,6 +18,12 @@ describe('validateEnv', () => {
     });
   });
 
+  it('bounds MAX_BUFFERED_BYTES (default 1 MiB)', () => {
+    expect(validateEnv({}).MAX_BUFFERED_BYTES).toBe(1048576);
+    expect(validateEnv({ MAX_BUFFERED_BYTES: '65536' }).MAX_BUFFERED_BYTES).toBe(65536);
+    expect(() => validateEnv({ MAX_BUFFERED_BYTES: '100' })).toThrow(/MAX_BUFFERED_BYTES/);
+  });
+
   it('parses numbers and ignores unrelated variables', () => {
     const env = validateEnv({ PORT: '8080', HISTORY_SIZE: '5', PATH: '/usr/bin' });
     expect(env.PORT).toBe(8080);

@@ -86,4 +86,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
   // --- end of control API ------------------------------------------------------------------
+
+  // --- hardening (issue 9) ---
+  readonly slowConsumerCloses = new Counter({
+    name: 'switchboard_slow_consumer_closes_total',
+    help: 'Transports closed because their client did not take what was queued (MAX_BUFFERED_BYTES)',
+    labelNames: ['transport'] as const,
+    registers: [this.registry],
+  });
 }

@@ -17,6 +17,13 @@ export function connectError(code: string, reason: string): Error {
   return Object.assign(new Error(code), { data: { code, reason } });
 }
 
+/**
+ * The backend failed the handshake (Redis unreachable or hung before the gateway knew it):
+ * a passing reason, which must not reach the client as a `connect_error` (final for a stock
+ * client, contract v2 §3). Its transport is closed instead, and it retries with its backoff.
+ */
+class PassingHandshakeFailure extends Error {}
+
 function tokenOf(socket: GatewaySocket): unknown {
   const auth = socket.handshake.auth as Record<string, unknown> | undefined;
   if (auth?.['token'] !== undefined) return auth['token'];
@@ -44,8 +51,11 @@ export class HandshakeMiddleware {
   readonly handle = (socket: GatewaySocket, next: Next): void => {
     this.authenticate(socket).then(
       () => next(),
-      (error: unknown) =>
-        next(error instanceof Error ? error : connectError(ErrorCode.Internal, 'handshake failed')),
+      (error: unknown) => {
+        // Socket.IO ignores `next` once the transport is closed.
+        if (error instanceof PassingHandshakeFailure) socket.conn.close();
+        next(error instanceof Error ? error : connectError(ErrorCode.Internal, 'handshake failed'));
+      },
     );
   };
 
@@ -67,7 +77,7 @@ export class HandshakeMiddleware {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {
       this.logger.warn(`personal channel feed unavailable: ${String(error)}`);
-      throw connectError(ErrorCode.Internal, 'channel feed unavailable');
+      throw new PassingHandshakeFailure('channel feed unavailable');
     }
   }
 
@@ -79,7 +89,7 @@ export class HandshakeMiddleware {
     } catch (error) {
       this.metrics.brokerErrors.inc({ operation: 'connections.acquire' });
       this.logger.warn(`connection registry unavailable: ${String(error)}`);
-      throw connectError(ErrorCode.Internal, 'connection registry unavailable');
+      throw new PassingHandshakeFailure('connection registry unavailable');
     }
     if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
     const release = (): void => {

@@ -73,6 +73,9 @@ export class SubscriptionsService {
   ): Promise<SubscribeAnswer> {
     const { subscriptions, principal } = socket.data;
     const name = channel.channel;
+    // A command queued behind another one of this channel may start after the disconnect:
+    // joining a room then would leave the gone socket in it.
+    this.stillConnected(socket);
     const isNew = !subscriptions.has(name);
     if (isNew && this.countedSubscriptions(socket) >= this.config.maxSubscriptions) {
       throw new GatewayError(
@@ -88,23 +91,53 @@ export class SubscriptionsService {
       this.metrics.subscriptions.inc();
       await socket.join(channelRoom(name));
     }
+    let entered = false;
     try {
       if (isNew) await this.watch(name);
       const result = since
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
-      if (isNew && channel.policy.presence) await this.presence.enter(name, principal, socket.id);
+      if (isNew && channel.policy.presence) {
+        this.stillConnected(socket);
+        await this.presence.enter(name, principal, socket.id);
+        entered = true;
+      }
       if (isNew) {
+        this.stillConnected(socket);
         await this.occupy(socket, name);
-        // Released by a disconnect during the write (which found nothing to remove yet):
-        // taken back now, or the entry would outlive the connection.
-        if (!subscriptions.has(name)) this.vacate(socket, name);
+        // A disconnect during the write found no occupancy to remove yet: undone below.
+        this.stillConnected(socket);
       }
       return { channel: name, ...result };
     } catch (error) {
-      if (isNew) this.drop(socket, name);
+      if (isNew) await this.undoSubscribe(socket, name, entered);
       throw error;
     }
+  }
+
+  /**
+   * Takes back what a new subscription took: the slot, room and feed, and the presence entry
+   * when one was written. The disconnect's {@link releaseAll} may have run during an await of
+   * the subscribe, after which nothing else would ever remove what the subscribe took next
+   * (a user present forever, a feed watched forever).
+   */
+  private async undoSubscribe(socket: GatewaySocket, name: string, entered: boolean): Promise<void> {
+    this.drop(socket, name);
+    if (!entered) return;
+    try {
+      await this.presence.leave(name, socket.data.principal, socket.id);
+    } catch (error) {
+      this.logger.warn(`presence leave of ${name} failed after a subscribe was undone: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Socket.IO marks a socket disconnected and runs its `disconnect` listeners (so
+   * {@link releaseAll}) synchronously, so after any await a subscribe that finds the socket
+   * disconnected knows that the cleanup has run without what it is about to take.
+   */
+  private stillConnected(socket: GatewaySocket): void {
+    if (!socket.connected) throw GatewayError.internal('the connection closed during the subscribe');
   }
 
   private async unsubscribeNow(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
@@ -178,10 +211,10 @@ export class SubscriptionsService {
     return run;
   }
 
+  /** Idempotent: after {@link releaseAll} it only leaves the room and feed a late join took. */
   private drop(socket: GatewaySocket, name: string): void {
-    if (!socket.data.subscriptions.delete(name)) return;
+    if (socket.data.subscriptions.delete(name)) this.metrics.subscriptions.dec();
     void socket.leave(channelRoom(name));
-    this.metrics.subscriptions.dec();
     this.unwatchIfUnused(socket, name);
     this.vacate(socket, name);
   }

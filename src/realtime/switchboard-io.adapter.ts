@@ -1,21 +1,25 @@
-import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { REALTIME_BACKEND, type RealtimeBackend } from './backend/realtime-backend.js';
+import { EngineRequestGate } from './engine-request.gate.js';
+import { type EngineConnection, SlowConsumerLimiter } from './slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 
 import type { AdapterFactory } from './backend/realtime-backend.js';
 
 /**
  * The one place the Socket.IO server is created: path, transports, packet limit, origin
- * checks and (with Redis) the cross-instance adapter. `allowRequest` runs for every HTTP
- * request of both transports, so it is where a foreign `Origin` and drain are refused
- * (CORS headers alone protect nothing on WebSocket).
+ * checks and (with Redis) the cross-instance adapter. The {@link EngineRequestGate} sees
+ * every HTTP request of both transports, so it is where a foreign `Origin` (on any request of
+ * a session), drain and an unreachable backend (on new sessions) are refused.
  */
 export class SwitchboardIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
-  private readonly drain: ShutdownDrain;
+  private readonly gate: EngineRequestGate;
+  private readonly slowConsumers: SlowConsumerLimiter;
 
   constructor(
     app: INestApplicationContext,
@@ -23,7 +27,14 @@ export class SwitchboardIoAdapter extends IoAdapter {
   ) {
     super(app);
     this.config = app.get(AppConfig);
-    this.drain = app.get(ShutdownDrain);
+    const drain = app.get(ShutdownDrain);
+    const backend = app.get<RealtimeBackend>(REALTIME_BACKEND);
+    this.slowConsumers = new SlowConsumerLimiter(this.config.maxBufferedBytes, app.get(GatewayMetrics));
+    this.gate = new EngineRequestGate({
+      allowedOrigins: this.config.corsOrigins,
+      passingRefusal: () =>
+        drain.draining ? 'server is draining' : backend.available ? null : 'backend unavailable',
+    });
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -35,12 +46,10 @@ export class SwitchboardIoAdapter extends IoAdapter {
       transports: ['polling', 'websocket'],
       maxHttpBufferSize: this.config.maxPayloadBytes,
       cors: { origin: origins ? [...origins] : true, credentials: true },
-      allowRequest: (request, callback) => {
-        const refusal = this.refusal(request);
-        callback(refusal, refusal === null);
-      },
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
+    server.engine.use(this.gate.handle);
+    server.engine.on('connection', (connection: EngineConnection) => this.slowConsumers.watch(connection));
     if (this.broker) server.adapter(this.broker);
     return server;
   }
@@ -57,12 +66,4 @@ export class SwitchboardIoAdapter extends IoAdapter {
    * no gateway has one (the core's connection lifecycle registers its own), so none is added.
    */
   override bindClientDisconnect(): void {}
-
-  private refusal(request: IncomingMessage): string | null {
-    if (this.drain.draining) return 'server is draining';
-    const origin = request.headers.origin;
-    const allowed = this.config.corsOrigins;
-    if (allowed && origin !== undefined && !allowed.includes(origin)) return `origin ${origin} not allowed`;
-    return null;
-  }
 }

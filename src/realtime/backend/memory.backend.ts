@@ -23,6 +23,8 @@ export class MemoryBackend implements RealtimeBackend {
     this.sweeper.unref();
   }
 
+  readonly available = true;
+
   isHealthy(): Promise<boolean> {
     return Promise.resolve(true);
   }

@@ -23,6 +23,11 @@ export interface RealtimeBackend {
   readonly socketAdapter?: AdapterFactory;
   /** Whether the backing store answers right now (readiness). */
   isHealthy(): Promise<boolean>;
+  /**
+   * The last known state, without a round trip: false while the store is known to be
+   * unreachable. Cheap enough to read on every handshake (which is refused meanwhile).
+   */
+  readonly available: boolean;
   close(): Promise<void>;
 }
 

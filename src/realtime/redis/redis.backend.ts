@@ -25,12 +25,17 @@ export interface RedisBackendOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/** How long one unanswered readiness ping keeps {@link RedisBackend.available} false. */
+const UNANSWERED_HOLD_MS = 5_000;
+
 /**
  * Everything shared between instances, in Redis: the channel log and its feeds, presence,
  * connection slots, occupancy, token revocations, and the Socket.IO adapter for volatile events. See docs/scaling.md.
  */
 export class RedisBackend implements RealtimeBackend {
   readonly kind = 'redis';
+  /** Until when a ping that went unanswered marks Redis as unavailable. */
+  private unansweredUntil = 0;
 
   private constructor(
     private readonly clients: RedisClients,
@@ -89,11 +94,21 @@ export class RedisBackend implements RealtimeBackend {
 
   async isHealthy(): Promise<boolean> {
     if (!this.clients.connected) return false;
-    try {
-      return (await withTimeout(this.clients.command.ping(), this.commandTimeoutMs, 'ping')) === 'PONG';
-    } catch {
-      return false;
-    }
+    const answered = await withTimeout(this.clients.command.ping(), this.commandTimeoutMs, 'ping').then(
+      (reply) => reply === 'PONG',
+      () => false,
+    );
+    this.unansweredUntil = answered ? 0 : Date.now() + UNANSWERED_HOLD_MS;
+    return answered;
+  }
+
+  /**
+   * Down connections are known at once (ioredis' status); a Redis that hangs on open
+   * connections is known from the last readiness ping, for a while only, so that without a
+   * probe polling readiness handshakes are not refused forever.
+   */
+  get available(): boolean {
+    return this.clients.connected && Date.now() >= this.unansweredUntil;
   }
 
   /** After the servers closed: drop this instance's entries at once, then the connections. */
