@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { buildIfStale, startChildGateway } from '../support/child-gateway.js';
+import { startChildGateway } from '../support/child-gateway.js';
 import { TEST_SECRET } from '../support/gateway.js';
 
 /**
@@ -11,13 +11,12 @@ describe('start-up on a port already in use (node dist/main.js)', () => {
   let port: number;
 
   beforeAll(async () => {
-    buildIfStale();
     squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const address = squatter.address();
     if (typeof address !== 'object' || address === null) throw new Error('no port');
     port = address.port;
-  }, 240_000);
+  });
   afterAll(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
 
   async function start(env: Record<string, string>): Promise<{ code: number | string; lines: string[] }> {
