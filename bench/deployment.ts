@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { BENCH_SECRET } from './load/clients.js';
+import { type MemoryReading, ServerProcess } from './server-process.js';
+
+export type ServerKind = 'floor' | 'baseline' | 'switchboard';
+
+export interface DeploymentSpec {
+  readonly kind: ServerKind;
+  readonly instances: number;
+  readonly redis: boolean;
+}
+
+export interface DeploymentContext {
+  readonly redisUrl: string;
+  /** Unique per deployment, so each starts from empty channels. */
+  readonly keyPrefix: string;
+  /** Cores for the servers (taskset -c), or undefined. */
+  readonly cpus?: string;
+}
+
+const SCRIPTS: Record<ServerKind, string> = {
+  floor: fileURLToPath(new URL('./floor/server.js', import.meta.url)),
+  baseline: fileURLToPath(new URL('./baseline/server.js', import.meta.url)),
+  switchboard: fileURLToPath(new URL('../dist/main.js', import.meta.url)),
+};
+
+function envFor(spec: DeploymentSpec, context: DeploymentContext, instance: number): Record<string, string> {
+  const redis: Record<string, string> = spec.redis
+    ? { REDIS_URL: context.redisUrl, REDIS_KEY_PREFIX: context.keyPrefix }
+    : {};
+  if (spec.kind !== 'switchboard') return { JWT_SECRET: BENCH_SECRET, ...redis };
+  return {
+    JWT_SECRET: BENCH_SECRET,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    INSTANCE_ID: `bench-${instance}`,
+    ...redis,
+  };
+}
+
+/** One or more server processes of one kind, measured together. */
+export class Deployment {
+  private constructor(readonly servers: readonly ServerProcess[]) {}
+
+  static async start(spec: DeploymentSpec, context: DeploymentContext): Promise<Deployment> {
+    const servers: ServerProcess[] = [];
+    try {
+      for (let i = 0; i < spec.instances; i++) {
+        servers.push(
+          await ServerProcess.start({
+            script: SCRIPTS[spec.kind],
+            env: envFor(spec, context, i),
+            cpus: context.cpus,
+          }),
+        );
+      }
+    } catch (error) {
+      await Promise.all(servers.map((server) => server.stop()));
+      throw error;
+    }
+    return new Deployment(servers);
+  }
+
+  get urls(): string[] {
+    return this.servers.map((server) => server.url);
+  }
+
+  cpuSeconds(): number {
+    return this.servers.reduce((sum, server) => sum + server.cpuSeconds(), 0);
+  }
+
+  /** Heap and RSS after GC, summed over the instances. */
+  async memory(): Promise<MemoryReading> {
+    const readings = await Promise.all(this.servers.map((server) => server.memory()));
+    return readings.reduce((sum, r) => ({ heapUsed: sum.heapUsed + r.heapUsed, rss: sum.rss + r.rss }), {
+      heapUsed: 0,
+      rss: 0,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((server) => server.stop()));
+  }
+}

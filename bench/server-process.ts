@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
+/** Linux reports process CPU time in clock ticks; 100 per second on every common kernel. */
+const CLOCK_TICKS_PER_SECOND = 100;
+const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+
+export interface MemoryReading {
+  readonly heapUsed: number;
+  readonly rss: number;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Pins this process (every thread) to `cpus`, e.g. '1'; false where taskset is missing. */
+export function pinSelf(cpus: string): boolean {
+  return hasTaskset && spawnSync('taskset', ['-a', '-cp', cpus, String(process.pid)]).status === 0;
+}
+
+export interface ServerStart {
+  /** The compiled entry point to run with node. */
+  readonly script: string;
+  readonly env: Record<string, string>;
+  /** Cores to pin the server to (taskset -c), or undefined to leave it free. */
+  readonly cpus?: string;
+}
+
+/**
+ * One server under test in its own process (so its CPU time is its own), started with
+ * `--expose-gc` and the bench probe, on a free port, answering `GET /health/ready`.
+ */
+export class ServerProcess {
+  private constructor(
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {}
+
+  static async start({ script, env, cpus }: ServerStart): Promise<ServerProcess> {
+    const port = await freePort();
+    const node = [process.execPath, '--expose-gc', '--import', PROBE, script];
+    const [command, ...args] = cpus !== undefined && hasTaskset ? ['taskset', '-c', cpus, ...node] : node;
+    const child = spawn(command, args, {
+      cwd: tmpdir(),
+      env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const server = new ServerProcess(`http://127.0.0.1:${port}`, child);
+    await server.waitReady();
+    return server;
+  }
+
+  /** CPU seconds (user + system, all threads) this process has used so far. */
+  cpuSeconds(): number {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  }
+
+  /** Heap used and RSS right after two full GCs in the server (see probe.ts). */
+  memory(): Promise<MemoryReading> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('memory probe timed out')), 30_000);
+      this.child.once('message', (reading: MemoryReading) => {
+        clearTimeout(timer);
+        resolve(reading);
+      });
+      this.child.send('bench:probe');
+    });
+  }
+
+  /** The bench never needs a graceful stop; its clients are gone by then. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`server exited with ${this.child.exitCode}`);
+      try {
+        if ((await fetch(`${this.url}/health/ready`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('server did not become ready within 30 s');
+  }
+}
