@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus as cpuList } from 'node:os';
 import { Redis } from 'ioredis';
 import { Deployment } from './deployment.js';
 import { type BenchCase, benchCases, loadSizes, type Metrics } from './plan.js';
@@ -25,7 +25,7 @@ const only = process.env.BENCH_ONLY?.split(',');
 
 function machine(pinned: boolean): Machine {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  return { cpus: availableParallelism(), cpuModel: model.trim(), node: process.version, pinned };
+  return { cpus: cpuList().length, cpuModel: model.trim(), node: process.version, pinned };
 }
 
 async function cleanUp(): Promise<void> {

@@ -1,5 +1,6 @@
 import jwt from 'jsonwebtoken';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import { LeanSocket } from './lean-client.js';
 
 export const BENCH_SECRET = 'bench-secret-0123456789-abcdefghij';
 export type Transport = 'websocket' | 'polling';
@@ -21,17 +22,38 @@ export interface Ack<T> {
   readonly data: T;
 }
 
-export function connect(url: string, token: string, transport: Transport): Promise<Socket> {
+/** What the scenarios need of a client socket, whichever client implements it. */
+export interface BenchSocket {
+  on(event: string, handler: (payload: unknown) => void): void;
+  emitWithAck(event: string, payload: unknown): Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * WebSocket: the lean protocol client (cheap enough that the load generator keeps up);
+ * long-polling: socket.io-client itself, with its HTTP transport.
+ */
+export function connect(url: string, token: string, transport: Transport): Promise<BenchSocket> {
+  return transport === 'websocket' ? LeanSocket.connect(url, token) : connectPolling(url, token);
+}
+
+function connectPolling(url: string, token: string): Promise<BenchSocket> {
   const socket = io(url, {
     auth: { token },
-    transports: [transport],
+    transports: ['polling'],
     upgrade: false,
     reconnection: false,
     forceNew: true,
     timeout: 60_000,
   });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
+    socket.once('connect', () =>
+      resolve({
+        on: (event, handler) => void socket.on(event, handler),
+        emitWithAck: (event, payload) => socket.timeout(60_000).emitWithAck(event, payload),
+        close: () => void socket.close(),
+      }),
+    );
     socket.once('connect_error', (error) => {
       socket.close();
       reject(error);
@@ -39,8 +61,8 @@ export function connect(url: string, token: string, transport: Transport): Promi
   });
 }
 
-export async function command<T>(socket: Socket, name: string, payload: object): Promise<T> {
-  const ack = (await socket.timeout(60_000).emitWithAck(name, payload)) as Ack<T>;
+export async function command<T>(socket: BenchSocket, name: string, payload: object): Promise<T> {
+  const ack = (await socket.emitWithAck(name, payload)) as Ack<T>;
   if (!ack.ok) throw new Error(`${name} refused: ${JSON.stringify(ack)}`);
   return ack.data;
 }
@@ -63,7 +85,7 @@ export async function pool<T>(
   return results;
 }
 
-export function closeAll(sockets: readonly Socket[]): void {
+export function closeAll(sockets: readonly BenchSocket[]): void {
   for (const socket of sockets) socket.close();
 }
 

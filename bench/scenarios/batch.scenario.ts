@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
 import type { Deployment } from '../deployment.js';
 import { closeAll, command, connect, pool, restPublish, serviceToken, sign } from '../load/clients.js';
+import type { BenchSocket } from '../load/clients.js';
 import { round } from '../stats.js';
 
 export interface BatchLoad {
@@ -46,7 +46,7 @@ export async function runBatch(deployment: Deployment, load: BatchLoad): Promise
   let delivered = 0;
   let expected = 0;
   let settle: (() => void) | undefined;
-  const sockets: Socket[] = [];
+  const sockets: BenchSocket[] = [];
   try {
     const subscribers = load.channels * load.subscribersPerChannel;
     sockets.push(

@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
 import type { Deployment } from '../deployment.js';
 import { closeAll, command, connect, pool, sign, sleep } from '../load/clients.js';
+import type { BenchSocket } from '../load/clients.js';
 import { latencies, round } from '../stats.js';
 
 export interface ChatLoad {
@@ -37,12 +37,13 @@ export async function runChat(deployment: Deployment, load: ChatLoad): Promise<C
   let expected = 0;
   let settle: (() => void) | undefined;
   const room = (i: number): string => `bench-${i % load.rooms}`;
-  const sockets: Socket[] = [];
+  const sockets: BenchSocket[] = [];
   try {
     const joined = await pool(load.clients, 25, async (i) => {
       const token = sign({ sub: `chat-${i}`, name: `Member ${i}`, channels: ['chat:*'] });
       const socket = await connect(urls[i % urls.length], token, 'websocket');
-      socket.on('chat.message', ({ data }: ChatMessage) => {
+      socket.on('chat.message', (payload) => {
+        const { data } = payload as ChatMessage;
         deliveries.push(performance.now() - Number(data.text));
         if (deliveries.length >= expected) settle?.();
       });

@@ -1,4 +1,3 @@
-import type { Socket } from 'socket.io-client';
 import type { Deployment } from '../deployment.js';
 import {
   closeAll,
@@ -11,6 +10,7 @@ import {
   sleep,
   type Transport,
 } from '../load/clients.js';
+import type { BenchSocket } from '../load/clients.js';
 import { latencies, round } from '../stats.js';
 
 export interface FanoutLoad {
@@ -46,7 +46,7 @@ const DRAIN_MS = 15_000;
 
 /** Subscribers of one channel, counting each delivery and its latency (REST call → receipt). */
 class Audience {
-  readonly sockets: Socket[] = [];
+  readonly sockets: BenchSocket[] = [];
   readonly latencies: number[] = [];
   delivered = 0;
   inOrder = true;
@@ -64,7 +64,8 @@ class Audience {
     const joined = await pool(count, CONNECT_CONCURRENCY, async (i) => {
       const socket = await connect(urls[i % urls.length], sign({ sub: `${this.tag}-${i}` }), this.transport);
       let last = Number.NaN;
-      socket.on('bench.tick', ({ offset, data }: Tick) => {
+      socket.on('bench.tick', (payload) => {
+        const { offset, data } = payload as Tick;
         this.lastAt = performance.now();
         this.latencies.push(this.lastAt - data.sentAt);
         if (offset !== last + 1) this.inOrder = false;

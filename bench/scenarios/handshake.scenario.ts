@@ -1,6 +1,6 @@
-import type { Socket } from 'socket.io-client';
 import type { Deployment } from '../deployment.js';
 import { closeAll, connect, pool, sign } from '../load/clients.js';
+import type { BenchSocket } from '../load/clients.js';
 import { round } from '../stats.js';
 
 export interface HandshakeLoad {
@@ -20,7 +20,7 @@ export type HandshakeResult = {
  */
 export async function runHandshakes(deployment: Deployment, load: HandshakeLoad): Promise<HandshakeResult> {
   const urls = deployment.urls;
-  const open = (tokens: string[]): Promise<Socket[]> =>
+  const open = (tokens: string[]): Promise<BenchSocket[]> =>
     pool(tokens.length, load.concurrency, (i) => connect(urls[i % urls.length], tokens[i], 'websocket'));
   closeAll(await open(Array.from({ length: 50 }, (_, i) => sign({ sub: `warm-${i}` }))));
 
