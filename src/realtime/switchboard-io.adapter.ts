@@ -4,6 +4,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
 import { ShutdownDrain } from './shutdown-drain.js';
+import { applySocketCors } from './socket-cors.js';
 
 import type { AdapterFactory } from './backend/realtime-backend.js';
 
@@ -34,13 +35,15 @@ export class SwitchboardIoAdapter extends IoAdapter {
       serveClient: false,
       transports: ['polling', 'websocket'],
       maxHttpBufferSize: this.config.maxPayloadBytes,
-      cors: { origin: origins ? [...origins] : true, credentials: true },
+      // No `cors` option: it runs the cors middleware on every poll (see socket-cors.ts).
+      cors: undefined,
       allowRequest: (request, callback) => {
         const refusal = this.refusal(request);
         callback(refusal, refusal === null);
       },
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
+    applySocketCors(server.engine, origins);
     if (this.broker) server.adapter(this.broker);
     return server;
   }
