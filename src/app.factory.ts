@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config.js';
 import type { EnvSource } from './config/config.module.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
 import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
+import { httpAccessLog } from './http/http-access-log.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
@@ -35,6 +36,8 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   });
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
+
+  app.use(httpAccessLog());
 
   app.useBodyParser('json', { limit: config.maxPayloadBytes, strict: false });
   app.use(bodyParserErrors);
