@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus as cpuList } from 'node:os';
 import { Redis } from 'ioredis';
+import { format, resolveConfig } from 'prettier';
 import { Deployment } from './deployment.js';
 import { type BenchCase, benchCases, loadSizes, type Metrics } from './plan.js';
 import { type CaseSummary, type Machine, markdown, summarise } from './report.js';
@@ -100,7 +101,14 @@ async function main(): Promise<void> {
   const summaries = summarise(cases, runs);
   const date = new Date().toISOString();
   const report = { date, machine: machine(pinned), repeats, sizes, summaries };
-  const table = markdown(summaries, report.machine, sizes, repeats, date);
+  // Formatted as `npm run format:check` expects it in the README.
+  const readmeStyle = await resolveConfig(new URL('../README.md', import.meta.url));
+  const table = (
+    await format(markdown(summaries, report.machine, sizes, repeats, date), {
+      ...readmeStyle,
+      parser: 'markdown',
+    })
+  ).trimEnd();
   process.stdout.write(`${table}\n`);
   if (smoke) {
     if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${JSON.stringify(report, null, 2)}\n`);
