@@ -206,9 +206,16 @@ function targetsTable(summaries: readonly CaseSummary[]): string[] {
       `| ${t.label} | ${t.atLeast ? '≥' : '≤'} ${t.limit.toFixed(2)}× | ${times(ratio) || 'n/a'} | ${met} |`,
     );
   }
-  const lost = summaries.filter((s) => 'delivered' in s.median && s.median.delivered !== s.median.expected);
+  const lost = summaries.filter((s) =>
+    s.runs.some((run) => !('error' in run) && run.delivered !== run.expected),
+  );
+  const failedRuns = summaries.filter(failed);
+  const problems = [
+    ...(lost.length > 0 ? [`lost in ${lost.map((s) => s.id).join(', ')}`] : []),
+    ...(failedRuns.length > 0 ? [`a run failed in ${failedRuns.map((s) => s.id).join(', ')}`] : []),
+  ];
   lines.push(
-    `| nothing lost | all | ${lost.length === 0 ? 'all delivered' : `lost in ${lost.map((s) => s.id).join(', ')}`} | ${lost.length === 0 ? 'yes' : 'no'} |`,
+    `| nothing lost | all | ${problems.join('; ') || 'all delivered'} | ${problems.length === 0 ? 'yes' : 'no'} |`,
   );
   return lines;
 }

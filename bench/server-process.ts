@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -48,18 +48,27 @@ export class ServerProcess {
   private constructor(
     readonly url: string,
     private readonly child: ChildProcess,
+    private readonly log: string,
   ) {}
 
   static async start({ script, env, cpus }: ServerStart): Promise<ServerProcess> {
     const port = await freePort();
+    // The server's own output (Switchboard logs to stdout), kept for a post-mortem.
+    const log = `${tmpdir()}/bench-server-${port}.log`;
+    const output = openSync(log, 'w');
     const node = [process.execPath, '--expose-gc', '--import', PROBE, script];
     const [command, ...args] = cpus !== undefined && hasTaskset ? ['taskset', '-c', cpus, ...node] : node;
     const child = spawn(command, args, {
       cwd: tmpdir(),
       env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      stdio: ['ignore', output, output, 'ipc'],
     });
-    const server = new ServerProcess(`http://127.0.0.1:${port}`, child);
+    closeSync(output);
+    child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL')
+        process.stderr.write(`bench: server ${port} exited (${code ?? signal}); see ${log}\n`);
+    });
+    const server = new ServerProcess(`http://127.0.0.1:${port}`, child, log);
     await server.waitReady();
     return server;
   }
@@ -90,6 +99,7 @@ export class ServerProcess {
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.kill('SIGKILL');
     await exited;
+    rmSync(this.log, { force: true });
   }
 
   private async waitReady(): Promise<void> {
