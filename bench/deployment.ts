@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SECRET } from './load/clients.js';
 import { type MemoryReading, ServerProcess } from './server-process.js';
@@ -16,6 +17,8 @@ export interface DeploymentContext {
   readonly keyPrefix: string;
   /** Cores for the servers (taskset -c), or undefined. */
   readonly cpus?: string;
+  /** Names this deployment's profiles (case id and repeat). */
+  readonly label: string;
 }
 
 const SCRIPTS: Record<ServerKind, string> = {
@@ -40,7 +43,10 @@ function envFor(spec: DeploymentSpec, context: DeploymentContext, instance: numb
 
 /** One or more server processes of one kind, measured together. */
 export class Deployment {
-  private constructor(readonly servers: readonly ServerProcess[]) {}
+  private constructor(
+    readonly servers: readonly ServerProcess[],
+    private readonly label: string,
+  ) {}
 
   static async start(spec: DeploymentSpec, context: DeploymentContext): Promise<Deployment> {
     const servers: ServerProcess[] = [];
@@ -58,7 +64,7 @@ export class Deployment {
       await Promise.all(servers.map((server) => server.stop()));
       throw error;
     }
-    return new Deployment(servers);
+    return new Deployment(servers, context.label);
   }
 
   get urls(): string[] {
@@ -76,6 +82,23 @@ export class Deployment {
       heapUsed: 0,
       rss: 0,
     });
+  }
+
+  /**
+   * With BENCH_PROFILE=<dir>, `measure` runs inside a CPU profile of every instance, written
+   * to <dir>/<label>-<instance>.cpuprofile (open it in Chrome DevTools); otherwise it just runs.
+   */
+  async profiled<T>(measure: () => Promise<T>): Promise<T> {
+    const dir = process.env.BENCH_PROFILE;
+    if (!dir) return measure();
+    await Promise.all(this.servers.map((server) => server.startProfile()));
+    try {
+      return await measure();
+    } finally {
+      await Promise.all(
+        this.servers.map((server, i) => server.stopProfile(join(dir, `${this.label}-${i}.cpuprofile`))),
+      );
+    }
   }
 
   async stop(): Promise<void> {

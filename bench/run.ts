@@ -54,6 +54,7 @@ async function runCase(
     redisUrl,
     keyPrefix: `${runId}-${c.id}-${repeat}:`,
     cpus,
+    label: `${c.id}-${repeat + 1}`,
   });
   try {
     const metrics = await c.run(deployment);

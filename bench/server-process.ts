@@ -83,13 +83,27 @@ export class ServerProcess {
 
   /** Heap used and RSS right after two full GCs in the server (see probe.ts). */
   memory(): Promise<MemoryReading> {
+    return this.ask<MemoryReading>('bench:probe');
+  }
+
+  /** Starts a CPU profile in the server (see probe.ts). */
+  async startProfile(): Promise<void> {
+    await this.ask('bench:profile-start');
+  }
+
+  /** Stops the CPU profile and writes it to `file` (.cpuprofile). */
+  async stopProfile(file: string): Promise<void> {
+    await this.ask(`bench:profile-stop:${file}`);
+  }
+
+  private ask<T>(message: string): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('memory probe timed out')), 30_000);
-      this.child.once('message', (reading: MemoryReading) => {
+      const timer = setTimeout(() => reject(new Error(`${message} timed out`)), 30_000);
+      this.child.once('message', (answer: T) => {
         clearTimeout(timer);
-        resolve(reading);
+        resolve(answer);
       });
-      this.child.send('bench:probe');
+      this.child.send(message);
     });
   }
 

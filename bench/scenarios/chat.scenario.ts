@@ -71,18 +71,20 @@ export async function runChat(deployment: Deployment, load: ChatLoad): Promise<C
     const sends = load.rounds * load.rooms;
     expected = sends * perRoom;
     const cpuBefore = deployment.cpuSeconds();
-    const calls: Promise<void>[] = [];
-    for (let turn = 0; turn < load.rounds; turn++) {
-      // Member `turn` of each room: the members of room r are r, r + rooms, r + 2·rooms, …
-      const member = (turn % perRoom) * load.rooms;
-      for (let r = 0; r < load.rooms; r++) calls.push(send(member + r, acks));
-      await sleep(load.roundIntervalMs);
-    }
-    await Promise.all(calls);
-    await waitFor(
-      () => deliveries.length >= expected,
-      (resolve) => (settle = resolve),
-    );
+    await deployment.profiled(async () => {
+      const calls: Promise<void>[] = [];
+      for (let turn = 0; turn < load.rounds; turn++) {
+        // Member `turn` of each room: the members of room r are r, r + rooms, r + 2·rooms, …
+        const member = (turn % perRoom) * load.rooms;
+        for (let r = 0; r < load.rooms; r++) calls.push(send(member + r, acks));
+        await sleep(load.roundIntervalMs);
+      }
+      await Promise.all(calls);
+      await waitFor(
+        () => deliveries.length >= expected,
+        (resolve) => (settle = resolve),
+      );
+    });
     const cpuSeconds = deployment.cpuSeconds() - cpuBefore;
     const ack = latencies(acks);
     const delivery = latencies(deliveries);

@@ -140,8 +140,10 @@ export async function runFanout(deployment: Deployment, load: FanoutLoad): Promi
     const expected = load.clients * load.publications;
     const cpuBefore = deployment.cpuSeconds();
     const started = performance.now();
-    await publishPaced(deployment, load.publications, load.perSecond);
-    await audience.until(expected, DRAIN_MS);
+    await deployment.profiled(async () => {
+      await publishPaced(deployment, load.publications, load.perSecond);
+      await audience.until(expected, DRAIN_MS);
+    });
     const cpuSeconds = deployment.cpuSeconds() - cpuBefore;
     const seconds = (Math.max(audience.lastAt, started + 1) - started) / 1000;
 

@@ -29,7 +29,7 @@ export async function runHandshakes(deployment: Deployment, load: HandshakeLoad)
   );
   const cpuBefore = deployment.cpuSeconds();
   const started = performance.now();
-  const sockets = await open(tokens);
+  const sockets = await deployment.profiled(() => open(tokens));
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = deployment.cpuSeconds() - cpuBefore;
   closeAll(sockets);
