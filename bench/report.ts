@@ -19,6 +19,8 @@ export interface Machine {
   readonly cpuModel: string;
   readonly node: string;
   readonly pinned: boolean;
+  /** 1-minute load average at the start and the end of the run (other work on the machine). */
+  readonly loadAverage: readonly [number, number];
 }
 
 const RATIO_FIELDS: Record<Family, readonly string[]> = {
@@ -228,7 +230,8 @@ export function markdown(
   date: string,
 ): string {
   return [
-    `Run of ${date.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; ` +
+    `Run of ${date.slice(0, 10)} on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ` +
+      `load average ${machine.loadAverage[0].toFixed(1)} → ${machine.loadAverage[1].toFixed(1)}; ` +
       (machine.pinned ? 'servers pinned to core 0, load generator to core 1 (`taskset`); ' : 'not pinned; ') +
       `each case run ${repeats}× interleaved, medians shown, ratios from this run only.`,
     '',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus as cpuList } from 'node:os';
+import { cpus as cpuList, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { format, resolveConfig } from 'prettier';
 import { Deployment } from './deployment.js';
@@ -24,9 +24,10 @@ const runId = `bench-${randomBytes(4).toString('hex')}`;
 const sizes = loadSizes(smoke);
 const only = process.env.BENCH_ONLY?.split(',');
 
-function machine(pinned: boolean): Machine {
+function machine(pinned: boolean, loadAtStart: number): Machine {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
-  return { cpus: cpuList().length, cpuModel: model.trim(), node: process.version, pinned };
+  const loadAverage: [number, number] = [loadAtStart, loadavg()[0]];
+  return { cpus: cpuList().length, cpuModel: model.trim(), node: process.version, pinned, loadAverage };
 }
 
 async function cleanUp(): Promise<void> {
@@ -74,8 +75,8 @@ function writeReadme(table: string): void {
   const path = new URL('../README.md', import.meta.url);
   const readme = readFileSync(path, 'utf8');
   const updated = readme.replace(
-    /(<!-- bench:begin -->\n)[\s\S]*?(\n<!-- bench:end -->)/,
-    (_, begin: string, end: string) => `${begin}${table}${end}`,
+    /<!-- bench:begin -->[\s\S]*?<!-- bench:end -->/,
+    () => `<!-- bench:begin -->\n\n${table}\n\n<!-- bench:end -->`,
   );
   if (updated !== readme) writeFileSync(path, updated);
 }
@@ -87,6 +88,7 @@ function lost(summaries: readonly CaseSummary[]): string[] {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
   const pinned = !smoke && pinSelf('1');
   const cpus = pinned ? '0' : undefined;
   const cases = benchCases(sizes).filter((c) => !only || only.includes(c.id));
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   }
   const summaries = summarise(cases, runs);
   const date = new Date().toISOString();
-  const report = { date, machine: machine(pinned), repeats, sizes, summaries };
+  const report = { date, machine: machine(pinned, loadAtStart), repeats, sizes, summaries };
   // Formatted as `npm run format:check` expects it in the README.
   const readmeStyle = await resolveConfig(new URL('../README.md', import.meta.url));
   const table = (
