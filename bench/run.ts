@@ -1,28 +1,34 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus as cpuList, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
-import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
-import { round } from './stats.js';
+import { format, resolveConfig } from 'prettier';
+import { Deployment } from './deployment.js';
+import { type BenchCase, benchCases, loadSizes, type Metrics } from './plan.js';
+import { type CaseSummary, type Machine, markdown, summarise } from './report.js';
+import { pinSelf } from './server-process.js';
 
 /**
- * `npm run bench`: the embedded single instance is the baseline; the Redis scenarios run in the
- * same process run, on the same machine, and are reported as ratios to it.
+ * `npm run bench`: Switchboard against a hand-written Socket.IO server and a raw `ws` floor,
+ * on the same load generator, in one run. Every case runs BENCH_REPEATS times (default 2),
+ * interleaved (forward, then backward, …) so slow drift of a noisy machine hits every case
+ * alike; medians and ratios go to bench/results/latest.{json,md} and the README.
+ *
+ * BENCH_SMOKE=1 (used by `npm test`): tiny loads, one repeat, no pinning, results only to
+ * BENCH_OUT (if set); it fails only when something is lost. BENCH_ONLY=id,id runs a subset.
  */
-const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const smoke = process.env.BENCH_SMOKE === '1';
+const repeats = smoke ? 1 : Number(process.env.BENCH_REPEATS ?? 2);
+const redisUrl = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runId = `bench-${randomBytes(4).toString('hex')}`;
-const load = {
-  subscribers: Number(process.env.BENCH_SUBSCRIBERS ?? 20),
-  publications: Number(process.env.BENCH_PUBLICATIONS ?? 2000),
-  concurrency: 16,
-};
-/** Each Redis scenario gets its own key prefix, so every one starts from empty channels. */
-const redis = (scenario: number) => ({ REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${runId}-${scenario}:` });
+const sizes = loadSizes(smoke);
+const only = process.env.BENCH_ONLY?.split(',');
 
-const scenarios: ScenarioSpec[] = [
-  { name: 'memory, 1 instance (baseline)', instances: 1, env: {}, ...load },
-  { name: 'redis, 1 instance', instances: 1, env: redis(1), ...load },
-  { name: 'redis, 2 instances', instances: 2, env: redis(2), ...load },
-];
+function machine(pinned: boolean, loadAtStart: number): Machine {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  const loadAverage: [number, number] = [loadAtStart, loadavg()[0]];
+  return { cpus: cpuList().length, cpuModel: model.trim(), node: process.version, pinned, loadAverage };
+}
 
 async function cleanUp(): Promise<void> {
   const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -39,35 +45,89 @@ async function cleanUp(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
-  const results: ScenarioResult[] = [];
+async function runCase(
+  c: BenchCase,
+  repeat: number,
+  cpus: string | undefined,
+): Promise<Metrics | { error: string }> {
+  const started = Date.now();
+  const deployment = await Deployment.start(c.spec, {
+    redisUrl,
+    keyPrefix: `${runId}-${c.id}-${repeat}:`,
+    cpus,
+    label: `${c.id}-${repeat + 1}`,
+  });
   try {
-    for (const scenario of scenarios) {
-      process.stderr.write(`bench: ${scenario.name} …\n`);
-      results.push(await runScenario(scenario));
+    const metrics = await c.run(deployment);
+    process.stderr.write(
+      `bench: ${c.id} #${repeat + 1} ${JSON.stringify(metrics)} (${Date.now() - started} ms)\n`,
+    );
+    return metrics;
+  } catch (error) {
+    process.stderr.write(`bench: ${c.id} #${repeat + 1} failed: ${String(error)}\n`);
+    return { error: String(error) };
+  } finally {
+    await deployment.stop();
+  }
+}
+
+function writeReadme(table: string): void {
+  const path = new URL('../README.md', import.meta.url);
+  const readme = readFileSync(path, 'utf8');
+  const updated = readme.replace(
+    /<!-- bench:begin -->[\s\S]*?<!-- bench:end -->/,
+    () => `<!-- bench:begin -->\n\n${table}\n\n<!-- bench:end -->`,
+  );
+  if (updated !== readme) writeFileSync(path, updated);
+}
+
+function lost(summaries: readonly CaseSummary[]): string[] {
+  return summaries
+    .filter((s) => s.runs.some((run) => 'error' in run || run.delivered !== run.expected))
+    .map((s) => s.id);
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
+  const pinned = !smoke && pinSelf('1');
+  const cpus = pinned ? '0' : undefined;
+  const cases = benchCases(sizes).filter((c) => !only || only.includes(c.id));
+  const runs = new Map<string, (Metrics | { error: string })[]>(cases.map((c) => [c.id, []]));
+  try {
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      const order = repeat % 2 === 0 ? cases : [...cases].reverse();
+      for (const c of order) runs.get(c.id)?.push(await runCase(c, repeat, cpus));
     }
   } finally {
     await cleanUp();
   }
-  const baseline = results[0];
-  const rows = results.map((r) => ({
-    scenario: r.name,
-    'delivered/expected': `${r.delivered}/${r.expected}`,
-    'in order': r.inOrder,
-    'p50 ms': r.p50Ms,
-    'p99 ms': r.p99Ms,
-    'deliveries/s': r.deliveriesPerSecond,
-    'CPU ms/1000 deliveries': r.cpuMsPer1000Deliveries,
-    'p99 × baseline': round(r.p99Ms / Math.max(1, baseline.p99Ms)),
-    'CPU × baseline': round(r.cpuMsPer1000Deliveries / Math.max(0.01, baseline.cpuMsPer1000Deliveries)),
-  }));
-  console.table(rows);
-  const report = { date: new Date().toISOString(), node: process.version, load, results, table: rows };
-  mkdirSync(new URL('../bench/results/', import.meta.url), { recursive: true });
-  const out = new URL('../bench/results/latest.json', import.meta.url);
-  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  process.stderr.write(`bench: results in bench/results/latest.json\n`);
-  if (results.some((r) => r.deliveredRatio < 1 || !r.inOrder)) process.exitCode = 1;
+  const summaries = summarise(cases, runs);
+  const date = new Date().toISOString();
+  const report = { date, machine: machine(pinned, loadAtStart), repeats, sizes, summaries };
+  // Formatted as `npm run format:check` expects it in the README.
+  const readmeStyle = await resolveConfig(new URL('../README.md', import.meta.url));
+  const table = (
+    await format(markdown(summaries, report.machine, sizes, repeats, date), {
+      ...readmeStyle,
+      parser: 'markdown',
+    })
+  ).trimEnd();
+  process.stdout.write(`${table}\n`);
+  if (smoke) {
+    if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    const dir = new URL('../bench/results/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(new URL('latest.json', dir), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(new URL('latest.md', dir), `${table}\n`);
+    if (!only) writeReadme(table);
+    process.stderr.write('bench: results in bench/results/latest.{json,md}\n');
+  }
+  const failures = lost(summaries);
+  if (failures.length > 0) {
+    process.stderr.write(`bench: lost deliveries or failed runs in ${failures.join(', ')}\n`);
+    process.exitCode = 1;
+  }
 }
 
 await main();

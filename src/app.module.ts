@@ -31,9 +31,9 @@ export class AppModule {
               level: config.logLevel,
               base: { instance: config.instanceId },
               redact: ['req.headers.authorization', 'req.headers.cookie'],
-              customLogLevel: (_req, res, error) =>
-                error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
             },
+            // No request-context middleware: see src/http/http-access-log.ts.
+            forRoutes: [],
           }),
         }),
         MetricsModule,

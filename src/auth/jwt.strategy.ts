@@ -13,7 +13,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const { algorithms, issuer, audience } = verifier.verifyOptions;
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: verifier.secret,
+      // passport-jwt hands this to jsonwebtoken as is; its types predate KeyObject keys, which
+      // jsonwebtoken takes without re-deriving them per request (see TokenVerifier.key).
+      secretOrKey: verifier.key as unknown as Buffer,
       algorithms,
       ...(typeof issuer === 'string' && { issuer }),
       ...(typeof audience === 'string' && { audience }),

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AppConfig } from '../config/app-config.js';
 import { TokenError, TokenVerifier } from './token-verifier.js';
@@ -52,6 +53,21 @@ describe('TokenVerifier', () => {
   it('refuses another algorithm', () => {
     const none = jwt.sign({ sub: 'a' }, SECRET, { algorithm: 'HS512' });
     expect(reasonOf(() => verifier().verify(none))).toBe('invalid algorithm');
+  });
+
+  it('refuses an unsigned (alg none) token', () => {
+    const unsigned = jwt.sign({ sub: 'a' }, '', { algorithm: 'none' });
+    expect(reasonOf(() => verifier().verify(unsigned))).toBe('jwt signature is required');
+  });
+
+  it('refuses an RS256 token although the key is a KeyObject (no HS/RS confusion)', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const rs = jwt.sign({ sub: 'a' }, privateKey, { algorithm: 'RS256' });
+    expect(reasonOf(() => verifier().verify(rs))).toBe('invalid algorithm');
+  });
+
+  it('accepts a token signed with the configured secret as a plain string', () => {
+    expect(verifier().verify(sign({ sub: 'a' })).sub).toBe('a');
   });
 
   it('enforces issuer and audience when configured', () => {

@@ -7,6 +7,7 @@ import { REALTIME_BACKEND, type RealtimeBackend } from './backend/realtime-backe
 import { EngineRequestGate } from './engine-request.gate.js';
 import { type EngineConnection, SlowConsumerLimiter } from './slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
+import { applySocketCors } from './socket-cors.js';
 
 import type { AdapterFactory } from './backend/realtime-backend.js';
 
@@ -45,11 +46,13 @@ export class SwitchboardIoAdapter extends IoAdapter {
       serveClient: false,
       transports: ['polling', 'websocket'],
       maxHttpBufferSize: this.config.maxPayloadBytes,
-      cors: { origin: origins ? [...origins] : true, credentials: true },
+      // No `cors` option: it runs the cors middleware on every poll (see socket-cors.ts).
+      cors: undefined,
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
     server.engine.use(this.gate.handle);
     server.engine.on('connection', (connection: EngineConnection) => this.slowConsumers.watch(connection));
+    applySocketCors(server.engine, origins);
     if (this.broker) server.adapter(this.broker);
     return server;
   }

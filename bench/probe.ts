@@ -1,0 +1,45 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+
+/**
+ * Preloaded (`node --expose-gc --import probe.js`) into every server the bench starts, and
+ * nowhere else: the product has no endpoint that forces a GC or profiles itself.
+ * - `bench:probe`: two full collections, then the heap and RSS after them;
+ * - `bench:profile-start` / `bench:profile-stop:<file>`: a V8 CPU profile of exactly the
+ *   measured window, written as a .cpuprofile (used with BENCH_PROFILE=<dir>).
+ */
+let session: Session | undefined;
+
+function post(method: string): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    session?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+}
+
+async function handle(message: string): Promise<unknown> {
+  if (message === 'bench:probe') {
+    globalThis.gc?.();
+    globalThis.gc?.();
+    const { heapUsed, rss } = process.memoryUsage();
+    return { heapUsed, rss };
+  }
+  if (message === 'bench:profile-start') {
+    session = new Session();
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+    return { started: true };
+  }
+  if (message.startsWith('bench:profile-stop:')) {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(message.slice('bench:profile-stop:'.length), JSON.stringify(profile));
+    session?.disconnect();
+    return { stopped: true };
+  }
+  return undefined;
+}
+
+process.on('message', (message: unknown) => {
+  if (typeof message !== 'string' || !message.startsWith('bench:')) return;
+  void handle(message).then((answer) => process.send?.(answer));
+});

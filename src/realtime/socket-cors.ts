@@ -1,0 +1,49 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Server } from 'socket.io';
+
+type Engine = Server['engine'];
+
+/** What a preflight may ask for: the methods and headers of the polling transport. */
+const PREFLIGHT_METHODS = 'GET, POST, OPTIONS';
+const PREFLIGHT_MAX_AGE_SECONDS = '600';
+
+/**
+ * CORS for Socket.IO's HTTP transport, without Socket.IO's `cors` option: that option puts
+ * the `cors` middleware in engine.io, which then runs, behind a promise chain, on every
+ * long-poll request, with or without an `Origin`. Here the headers are added where
+ * engine.io writes them (its `headers` event), only when the request carries an allowed
+ * `Origin`; a preflight (`OPTIONS`, sent by browsers only for custom headers) is answered
+ * before engine.io sees it, since engine.io refuses any handshake that is not a GET.
+ * `allowRequest` still refuses a foreign origin's handshake on both transports; this only
+ * decides what a browser may read.
+ *
+ * @param allowed the `CORS_ORIGINS` list, or undefined for any origin
+ */
+export function applySocketCors(engine: Engine, allowed: readonly string[] | undefined): void {
+  const allows = (origin: string | undefined): origin is string =>
+    origin !== undefined && (allowed === undefined || allowed.includes(origin));
+
+  engine.on('headers', (headers: OutgoingHttpHeaders, request: IncomingMessage) => {
+    const origin = request.headers.origin;
+    if (!allows(origin)) return;
+    headers['Access-Control-Allow-Origin'] = origin;
+    headers['Access-Control-Allow-Credentials'] = 'true';
+    headers['Vary'] = 'Origin';
+  });
+
+  const handleRequest = engine.handleRequest.bind(engine);
+  engine.handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    if (request.method !== 'OPTIONS') return handleRequest(request, response);
+    const origin = request.headers.origin;
+    const headers: OutgoingHttpHeaders = { Vary: 'Origin', 'Content-Length': '0' };
+    if (allows(origin)) {
+      headers['Access-Control-Allow-Origin'] = origin;
+      headers['Access-Control-Allow-Credentials'] = 'true';
+      headers['Access-Control-Allow-Methods'] = PREFLIGHT_METHODS;
+      headers['Access-Control-Max-Age'] = PREFLIGHT_MAX_AGE_SECONDS;
+      const requested = request.headers['access-control-request-headers'];
+      if (requested !== undefined) headers['Access-Control-Allow-Headers'] = requested;
+    }
+    response.writeHead(204, headers).end();
+  };
+}
