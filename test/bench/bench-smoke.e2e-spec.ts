@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildIfStale } from '../support/child-gateway.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -19,7 +18,7 @@ interface Summary {
  */
 describe('npm run bench (smoke)', () => {
   it('runs every scenario and delivers everything it publishes', async () => {
-    buildIfStale();
+    // dist/ is built by Jest's global setup.
     const compile = spawnSync(
       'flock',
       [
