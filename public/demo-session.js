@@ -1,5 +1,6 @@
 // One signed-in session of the demo: the SDK client, the room, its presence and typing,
 // the notifications and what the page shows about the connection.
+import { AdminPanel } from './admin-panel.js';
 import { ConnectionPanel } from './connection-panel.js';
 import { Feed } from './feed.js';
 import { fetchDevToken, fetchJson, sendTestNotification } from './gateway-api.js';
@@ -55,6 +56,10 @@ export class DemoSession {
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
     });
+    this.admin = new AdminPanel($('admin'), room, {
+      token: () => this.token,
+      users: () => this.client.presence(this.chatChannel),
+    });
     this.watchConnection();
   }
 
@@ -62,8 +67,14 @@ export class DemoSession {
     await this.client.connect();
     this.chat = await this.follow(this.chatChannel, this.messages, (item, p) => this.messageShown(item, p));
     await this.follow(this.userChannel, this.notifications);
-    this.chat.on('presence.join', (event) => this.presence.set(event.data, true));
-    this.chat.on('presence.leave', (event) => this.presence.set(event.data, false));
+    this.chat.on('presence.join', (event) => {
+      this.presence.set(event.data, true);
+      this.admin.refresh();
+    });
+    this.chat.on('presence.leave', (event) => {
+      this.presence.set(event.data, false);
+      this.admin.refresh();
+    });
     this.chat.on('chat.typing', (event) => this.typing.show(event.data));
     await this.refreshPresence();
   }
@@ -120,9 +131,8 @@ export class DemoSession {
       this.renderBadge(`reconnecting (attempt ${attempt})`);
       this.panel.offline(`Connection lost — reconnecting (attempt ${attempt})…`);
     });
-    // Why the server ended the session, heard just before its disconnect (the SDK does not
-    // route these events, so they are read from its socket).
-    client.socket.on('session.terminated', ({ data }) => {
+    // Why the server ended the session (control API), heard just before its disconnect.
+    client.on('session.terminated', ({ data }) => {
       this.ending = data.reason === 'revoked' ? 'Your access was revoked.' : 'The server ended this session.';
     });
     client.on('session.expired', () => {
@@ -203,6 +213,7 @@ export class DemoSession {
         this.presence.replace(users);
         // This page is subscribed, so present, even if the answer predates its resubscribe.
         this.presence.set({ userId: this.sub, ...(this.name && { name: this.name }) }, true);
+        this.admin.refresh();
       },
       (error) => $('presence-state').replaceChildren(`could not load (${error.message})`),
     );

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { DevControlController } from './dev-control.controller.js';
 import { DevTokenController } from './dev-token.controller.js';
 
 /**
@@ -10,7 +11,7 @@ import { DevTokenController } from './dev-token.controller.js';
  */
 @Module({
   imports: [RealtimeModule],
-  controllers: [DevTokenController],
+  controllers: [DevTokenController, DevControlController],
   providers: [NotificationsService],
 })
 export class DevModule {}

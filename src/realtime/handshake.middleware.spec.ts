@@ -47,7 +47,6 @@ function setUp() {
     conn,
     handshake: { auth: { token: 't' }, headers: {}, address: '127.0.0.1' },
     data: {},
-    join: () => Promise.resolve(),
   } as unknown as GatewaySocket;
   const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
   return { registry, conn, closeListeners, outcome };

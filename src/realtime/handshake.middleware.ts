@@ -3,7 +3,6 @@ import type { Principal } from '../auth/principal.js';
 import { TokenError } from '../auth/token-verifier.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { sessionRoom } from './channels/channel-room.js';
 import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
 import type { GatewaySocket } from './realtime.events.js';
 import { TokenAdmission } from './revocation/token-admission.js';
@@ -72,7 +71,6 @@ export class HandshakeMiddleware {
     await this.acquireConnection(socket, principal);
     socket.data.principal = principal;
     socket.data.subscriptions = new Set();
-    await socket.join(sessionRoom(principal.sub));
     try {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {

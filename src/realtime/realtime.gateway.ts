@@ -71,7 +71,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     // Last: a token that expired (or was revoked) during the handshake disconnects at once, and the
     // listener above must already be there to release what the handshake took.
     this.expiry.schedule(socket);
-    this.control.checkNewConnection(socket);
+    this.control.connected(socket);
   }
 
   @SubscribeMessage('subscribe')

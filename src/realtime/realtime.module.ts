@@ -73,6 +73,9 @@ import { SubscriptionsService } from './subscriptions.service.js';
     OccupancyQueries,
   ],
   exports: [
+    // For the development-only admin panel of the demo page (DevModule).
+    OccupancyQueries,
+    ControlService,
     REALTIME_BACKEND,
     ChannelRegistry,
     ChannelAccess,

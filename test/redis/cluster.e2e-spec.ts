@@ -6,6 +6,8 @@ import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/
 import { receiveOffsets } from './support/offsets.js';
 import { countKeys } from './support/redis-keyspace.js';
 import { PrivateCluster } from './support/redis-server.js';
+import { ControlApi, occupancyOf } from '../support/control.js';
+import { eventually } from '../support/wait.js';
 
 jest.setTimeout(180_000);
 
@@ -102,5 +104,30 @@ describe('redis cluster: sharded feeds keep order across instances', () => {
     }>(back, 'subscribe', { channel, since: { offset: top.offset + 1, epoch: top.epoch } });
     expect(recovered).toMatchObject({ recovered: true, offset: top.offset + 3 });
     expect(recovered.publications.map((p) => p.data.text)).toEqual(['two', 'three']);
+  });
+
+  it('runs the control API over the sharded adapter: occupancy across slots, commands acknowledged by both', async () => {
+    const api = new ControlApi(b);
+    const rooms = ['chat:ctl-cluster-a', 'chat:ctl-cluster-b', 'chat:ctl-cluster-c'];
+    const una = [await member(a, 'ctl-una'), await member(b, 'ctl-una')];
+    for (const socket of una) for (const channel of rooms) await commandOk(socket, 'subscribe', { channel });
+    expect((await api.channels('?prefix=chat:ctl-cluster-')).body).toEqual({
+      channels: rooms.map((channel) => ({ channel, subscribers: 2, users: 1 })),
+    });
+
+    const revoked = una.map((socket) => waitForEvent(socket, 'subscription.revoked'));
+    expect((await api.kick(rooms[0], 'ctl-una')).body.unsubscribed).toBe(2);
+    await Promise.all(revoked);
+    expect(await occupancyOf(api, rooms[0])).toEqual({ subscribers: 0, users: 0 });
+
+    const ended = una.map((socket) => waitForEvent(socket, 'session.terminated'));
+    expect((await api.disconnect('ctl-una')).body).toEqual({ userId: 'ctl-una', disconnected: 2 });
+    await Promise.all(ended);
+    await eventually(
+      async () => (await api.channels('?prefix=chat:ctl-cluster-')).body.channels.length === 0,
+      {
+        what: 'the rooms emptied',
+      },
+    );
   });
 });

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionTerminatedEvent } from '@switchboard/protocol';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
-import { sessionRoom } from '../channels/channel-room.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
-import { SocketServerRef } from '../socket-server.ref.js';
 import { SubscriptionsService } from '../subscriptions.service.js';
 
 type Termination = SessionTerminatedEvent['data'];
@@ -20,8 +18,14 @@ const REVOKED: Termination = { reason: 'revoked', reconnect: false };
  */
 @Injectable()
 export class LocalControl {
+  /**
+   * This instance's connected sockets by user. Not a Socket.IO room: on a cluster the sharded
+   * adapter subscribes a shard channel per room, and a user's personal-channel room may be
+   * left (`unsubscribe`), while this index holds every connection until its disconnect.
+   */
+  private readonly sessions = new Map<string, Set<GatewaySocket>>();
+
   constructor(
-    private readonly sockets: SocketServerRef,
     private readonly emitter: ServerEmitter,
     private readonly subscriptions: SubscriptionsService,
     private readonly registry: ChannelRegistry,
@@ -45,13 +49,23 @@ export class LocalControl {
   }
 
   /**
-   * A connection whose handshake passed the revocation check while the revocation was on
-   * its way (the handshake awaits Redis after the check): ended as soon as it is connected,
-   * exactly as if it had been open when the revocation arrived.
+   * Called by the gateway for each new connection, after its own disconnect listener. A
+   * handshake that passed the revocation check while the revocation was on its way (the
+   * handshake awaits Redis after the check) is ended at once, exactly as if the connection
+   * had been open when the revocation arrived.
    */
-  checkNewConnection(socket: GatewaySocket): void {
-    if (socket.connected && this.revocations.isRevoked(socket.data.principal))
-      this.terminate(socket, REVOKED);
+  connected(socket: GatewaySocket): void {
+    if (!socket.connected) return;
+    const { sub } = socket.data.principal;
+    let sockets = this.sessions.get(sub);
+    if (!sockets) this.sessions.set(sub, (sockets = new Set()));
+    sockets.add(socket);
+    socket.once('disconnect', () => {
+      if (sockets.delete(socket) && sockets.size === 0 && this.sessions.get(sub) === sockets) {
+        this.sessions.delete(sub);
+      }
+    });
+    if (this.revocations.isRevoked(socket.data.principal)) this.terminate(socket, REVOKED);
   }
 
   private async run(command: ClusterCommand): Promise<number> {
@@ -93,16 +107,8 @@ export class LocalControl {
     else socket.disconnect(true);
   }
 
-  /** This instance's connected sockets of `userId`. */
+  /** This instance's connected sockets of `userId` (a copy: terminating one removes it). */
   private connectionsOf(userId: string): GatewaySocket[] {
-    if (!this.sockets.ready) return [];
-    const namespace = this.sockets.server.of('/');
-    const ids = namespace.adapter.rooms.get(sessionRoom(userId));
-    const connections: GatewaySocket[] = [];
-    for (const id of ids ?? []) {
-      const socket = namespace.sockets.get(id);
-      if (socket?.connected && socket.data.principal.sub === userId) connections.push(socket);
-    }
-    return connections;
+    return [...(this.sessions.get(userId) ?? [])].filter((socket) => socket.connected);
   }
 }
