@@ -1,5 +1,5 @@
 import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from '../history/channel-log.js';
-import { emptyTopTtlSeconds, isReadablePosition, newEpoch, recoverFrom } from '../history/stream-rules.js';
+import { isReadablePosition, newEpoch, recoverFrom } from '../history/stream-rules.js';
 import type { ChannelTop, HistoryPage, Recovery } from '../history/publication.js';
 import { APPEND_SCRIPT, READ_SCRIPT } from './channel-log.scripts.js';
 import type { RedisClient } from './lua-script.js';
@@ -10,7 +10,10 @@ import type { Publication, StreamPosition } from '@switchboard/protocol';
 
 export interface RedisChannelLogOptions {
   readonly historySize: number;
-  readonly ttlSeconds: number;
+  readonly historyTtlSeconds: number;
+  /** At least the history TTL (see stream-rules.ts). */
+  readonly streamTtlSeconds: number;
+  readonly idempotencyTtlSeconds: number;
   /** Cluster: the feed is a shard channel, published with SPUBLISH. */
   readonly sharded: boolean;
 }
@@ -50,7 +53,9 @@ export class RedisChannelLog implements ChannelLog {
       publicationHead(request.channel, request.event, request.data, Date.now()),
       request.keep ? '1' : '0',
       this.options.historySize,
-      this.options.ttlSeconds,
+      this.options.historyTtlSeconds,
+      this.options.streamTtlSeconds,
+      this.options.idempotencyTtlSeconds,
       newEpoch(),
       keys.feed,
       this.options.sharded ? 'SPUBLISH' : 'PUBLISH',
@@ -96,7 +101,7 @@ export class RedisChannelLog implements ChannelLog {
     const reply = await READ_SCRIPT.run(
       this.redis,
       [keys.top, keys.log],
-      [newEpoch(), emptyTopTtlSeconds(this.options.ttlSeconds), from, count, epoch],
+      [newEpoch(), this.options.streamTtlSeconds, from, count, epoch],
     );
     return readReply(reply);
   }
