@@ -23,6 +23,8 @@ const PHRASE: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
 };
 
+const RETRY_AFTER_SECONDS = '1';
+
 /** The channel core's errors on REST, in the NestJS error body `{ statusCode, message, error }`. */
 @Catch(GatewayError)
 export class GatewayErrorHttpFilter implements ExceptionFilter {
@@ -32,7 +34,11 @@ export class GatewayErrorHttpFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const unavailable = exception instanceof BackendUnavailableError;
     const statusCode = unavailable ? HttpStatus.SERVICE_UNAVAILABLE : STATUS[exception.code];
-    if (unavailable) this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
+    if (unavailable) {
+      this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
+      // Passing: the Redis clients reconnect within 2 s (retry backoff), so a short wait is enough.
+      response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    }
     const message = exception.details.length
       ? exception.details.flatMap((detail) => detail.messages)
       : exception.message;

@@ -1,13 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
-import { GatewayError } from '../errors/gateway.error.js';
+import {
+  BackendUnavailableError,
+  GatewayError,
+  PublicationUnconfirmedError,
+} from '../errors/gateway.error.js';
 import { CHANNEL_LOG, type AppendResult, type ChannelLog } from '../history/channel-log.js';
 import { BackendCall } from '../backend-call.js';
 import { eventNameProblem } from '@switchboard/protocol';
 
 export interface PublishOptions {
-  /** See {@link AppendRequest.idempotencyKey}. */
+  /**
+   * See {@link AppendRequest.idempotencyKey}; remembered `IDEMPOTENCY_TTL_SECONDS` per channel.
+   * Callers scope their keys so sources never collide: REST `api:<key>`, `chat.send`
+   * `client:<sub>:<clientId>`.
+   */
   readonly idempotencyKey?: string;
 }
 
@@ -33,9 +41,20 @@ export class ChannelPublisher {
     const { policy } = this.registry.resolve(channel);
     const problem = eventNameProblem(event);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);
-    const result = await this.backend.run('append', () =>
-      this.log.append({ channel, event, data, keep: policy.history, idempotencyKey: options.idempotencyKey }),
-    );
+    let result: AppendResult;
+    try {
+      result = await this.backend.run('append', () =>
+        this.log.append({
+          channel,
+          event,
+          data,
+          keep: policy.history,
+          idempotencyKey: options.idempotencyKey,
+        }),
+      );
+    } catch (error) {
+      throw error instanceof BackendUnavailableError ? new PublicationUnconfirmedError(error.cause) : error;
+    }
     if (!result.duplicate) this.metrics.publications.inc();
     return result;
   }
