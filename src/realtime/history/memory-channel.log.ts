@@ -1,4 +1,10 @@
-import type { AppendRequest, AppendResult, ChannelLog, PublicationListener } from './channel-log.js';
+import type {
+  AppendOutcome,
+  AppendRequest,
+  AppendResult,
+  ChannelLog,
+  PublicationListener,
+} from './channel-log.js';
 import type { ChannelTop, HistoryPage, Recovery } from './publication.js';
 import type { Publication, StreamPosition } from '@switchboard/protocol';
 import { newEpoch, recoverFrom } from './stream-rules.js';
@@ -92,6 +98,12 @@ export class MemoryChannelLog implements ChannelLog {
     }
     for (const listener of this.listeners) listener(publication);
     return Promise.resolve({ publication, duplicate: false });
+  }
+
+  async appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    const outcomes: AppendOutcome[] = [];
+    for (const request of requests) outcomes.push({ ok: true, result: await this.append(request) });
+    return outcomes;
   }
 
   top(channel: string): Promise<ChannelTop> {
