@@ -73,6 +73,11 @@ export class GatewayMetrics {
     help: 'Channel streams (epoch and top) the in-memory log forgot because of its cap of remembered streams',
     registers: [this.registry],
   });
+  readonly positionsSent = new Counter({
+    name: 'switchboard_channel_positions_total',
+    help: "channel.position rounds sent to this instance's subscribers of a channel (one per channel per interval)",
+    registers: [this.registry],
+  });
   // --- end of delivery guarantees ---
 
   constructor(config: AppConfig) {

@@ -43,6 +43,11 @@ export interface ChannelLog {
   appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** The channel's top; starts the channel's epoch if it has none yet. */
   top(channel: string): Promise<ChannelTop>;
+  /**
+   * The tops of many channels at once, in order (`undefined` where a read failed), like
+   * {@link top} each (Redis: one round trip per node). For `channel.position`.
+   */
+  tops(channels: readonly string[]): Promise<(ChannelTop | undefined)[]>;
   /** Publications with offsets above `since`, oldest first, at most `limit`. */
   read(channel: string, since: number, limit: number): Promise<HistoryPage>;
   /** Everything after `position` if it is all still in history in the same epoch. */

@@ -111,6 +111,12 @@ export class MemoryChannelLog implements ChannelLog {
     return Promise.resolve({ offset, epoch });
   }
 
+  async tops(channels: readonly string[]): Promise<(ChannelTop | undefined)[]> {
+    const tops: ChannelTop[] = [];
+    for (const channel of channels) tops.push(await this.top(channel));
+    return tops;
+  }
+
   read(channel: string, since: number, limit: number): Promise<HistoryPage> {
     const state = this.state(channel, this.now());
     const publications = state.history.filter((p) => p.offset > since).slice(0, limit);

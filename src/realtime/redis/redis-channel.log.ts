@@ -83,6 +83,22 @@ export class RedisChannelLog implements ChannelLog {
     return { epoch, offset };
   }
 
+  async tops(channels: readonly string[]): Promise<(ChannelTop | undefined)[]> {
+    const outcomes = await READ_SCRIPT.runMany(
+      this.redis,
+      channels.map((channel) => this.readCall(channel, '', '', '')),
+    );
+    return outcomes.map((outcome) => {
+      if (!outcome.ok) return undefined;
+      try {
+        const { epoch, offset } = readReply(outcome.value);
+        return { epoch, offset };
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
   async read(channel: string, since: number, limit: number): Promise<HistoryPage> {
     // Nothing is stored beyond a safe integer: such a `since` reads just the top.
     const from = Number.isSafeInteger(since) && since >= 0 ? String(since + 1) : '';
@@ -129,12 +145,15 @@ export class RedisChannelLog implements ChannelLog {
   }
 
   private async readScript(channel: string, from: string, count: string, epoch: string): Promise<ReadReply> {
+    const { keys, args } = this.readCall(channel, from, count, epoch);
+    return readReply(await READ_SCRIPT.run(this.redis, keys, args));
+  }
+
+  private readCall(channel: string, from: string, count: string, epoch: string): ScriptCall {
     const keys = this.keys.channel(channel);
-    const reply = await READ_SCRIPT.run(
-      this.redis,
-      [keys.top, keys.log],
-      [newEpoch(), this.options.streamTtlSeconds, from, count, epoch],
-    );
-    return readReply(reply);
+    return {
+      keys: [keys.top, keys.log],
+      args: [newEpoch(), this.options.streamTtlSeconds, from, count, epoch],
+    };
   }
 }
