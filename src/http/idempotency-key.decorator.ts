@@ -1,8 +1,8 @@
 import { BadRequestException, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { IDEMPOTENCY_KEY_PATTERN } from '@switchboard/protocol';
 
-/** Contract §6: what an `Idempotency-Key` header (or a batch item's `idempotencyKey`) may be. */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+export { IDEMPOTENCY_KEY_PATTERN };
 export const IDEMPOTENCY_KEY_MESSAGE = 'Idempotency-Key must match ^[A-Za-z0-9_.:-]{1,128}$';
 
 /**

@@ -1,8 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-
-export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+import { IDEMPOTENT_REPLAYED_HEADER } from '@switchboard/protocol';
 
 /**
  * OpenAPI of an idempotent REST publish: the optional `Idempotency-Key` header, the replay

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-
 import { IDEMPOTENCY_KEY_PATTERN } from '../../http/idempotency-key.decorator.js';
 import { PublishDto, PublishedDto } from './publish.dto.js';
 
-export const BATCH_MAX_ITEMS = 100;
+import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS } from '@switchboard/protocol';
 
 /** One publication of a batch: a `PublishDto` plus its own optional idempotency key. */
 export class PublishBatchItemDto extends PublishDto {
