@@ -11,6 +11,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@switchboard/(protocol|client)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@switchboard/client/publisher$': '<rootDir>/packages/client/src/publisher.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': tsJest },

@@ -1,5 +1,6 @@
-import { Body, Controller, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Param, Post, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role, type Principal } from '../auth/principal.js';
@@ -8,6 +9,8 @@ import { ChatService } from './chat.service.js';
 import { ChatMessageCreatedDto, SystemMessageDto } from './dto/chat.dto.js';
 import { RoomParamPipe } from './room-param.pipe.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
+import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
+import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
 
 @ApiTags('chat')
 @ApiBearerAuth()
@@ -21,12 +24,21 @@ export class ChatController {
   @Post('rooms/:room/messages')
   @ApiOperation({ summary: 'Post a system message (from.system: true) to chat:{room} (role service)' })
   @ApiParam({ name: 'room', example: 'lobby' })
-  @ApiCreatedResponse({ type: ChatMessageCreatedDto })
-  post(
+  @ApiIdempotentPublish(ChatMessageCreatedDto)
+  async post(
     @CurrentPrincipal() principal: Principal,
     @Param('room', RoomParamPipe) room: string,
     @Body() body: SystemMessageDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ChatMessageCreatedDto> {
-    return this.chat.system(principal, room, body.text);
+    const { posted, duplicate } = await this.chat.system(
+      principal,
+      room,
+      body.text,
+      restIdempotencyKey(idempotencyKey),
+    );
+    markReplayed(response, duplicate);
+    return posted;
   }
 }

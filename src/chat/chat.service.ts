@@ -20,17 +20,23 @@ export interface ChatMessage {
 
 export const CHAT_MESSAGE_EVENT = 'chat.message';
 
+export interface ChatPosted {
+  readonly id: string;
+  readonly offset: number;
+}
+
+/** The first answer again when `duplicate` (an idempotency key repeated). */
+export interface ChatPostResult {
+  readonly posted: ChatPosted;
+  readonly duplicate: boolean;
+}
+
 @Injectable()
 export class ChatService {
   constructor(private readonly publisher: ChannelPublisher) {}
 
   /** A user's message. A repeated `clientId` returns the first send's result (safe retries). */
-  async send(
-    principal: Principal,
-    room: string,
-    text: string,
-    clientId?: string,
-  ): Promise<{ id: string; offset: number }> {
+  async send(principal: Principal, room: string, text: string, clientId?: string): Promise<ChatPosted> {
     const from: ChatAuthor = {
       userId: principal.sub,
       ...(principal.name !== undefined && { name: principal.name }),
@@ -42,30 +48,32 @@ export class ChatService {
       from,
       ...(clientId !== undefined && { clientId }),
     };
-    const idempotencyKey = clientId === undefined ? undefined : `chat:${room}:${principal.sub}:${clientId}`;
-    return this.publish(message, idempotencyKey);
+    // Keys are per channel (the room) already; scoped per user so users never collide.
+    const idempotencyKey = clientId === undefined ? undefined : `client:${principal.sub}:${clientId}`;
+    return (await this.publish(message, idempotencyKey)).posted;
   }
 
-  /** A message from a backend service, marked `from.system`. */
-  system(principal: Principal, room: string, text: string): Promise<{ id: string; offset: number }> {
+  /**
+   * A message from a backend service, marked `from.system`. `idempotencyKey` is already
+   * scoped (see ChannelPublisher's PublishOptions).
+   */
+  system(principal: Principal, room: string, text: string, idempotencyKey?: string): Promise<ChatPostResult> {
     const from: ChatAuthor = {
       userId: principal.sub,
       ...(principal.name !== undefined && { name: principal.name }),
       system: true,
     };
-    return this.publish({ id: randomUUID(), room, text, from });
+    return this.publish({ id: randomUUID(), room, text, from }, idempotencyKey);
   }
 
-  private async publish(
-    message: ChatMessage,
-    idempotencyKey?: string,
-  ): Promise<{ id: string; offset: number }> {
-    const { publication } = await this.publisher.publish(
+  private async publish(message: ChatMessage, idempotencyKey?: string): Promise<ChatPostResult> {
+    const { publication, duplicate } = await this.publisher.publish(
       ChatChannelPolicy.channelOf(message.room),
       CHAT_MESSAGE_EVENT,
       message,
       { idempotencyKey },
     );
-    return { id: (publication.data as ChatMessage).id, offset: publication.offset };
+    // A replay answers from the stored publication: the id is the first message's.
+    return { posted: { id: (publication.data as ChatMessage).id, offset: publication.offset }, duplicate };
   }
 }

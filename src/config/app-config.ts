@@ -27,6 +27,10 @@ export class AppConfig {
   readonly corsOrigins?: readonly string[];
   readonly historySize: number;
   readonly historyTtlSeconds: number;
+  readonly streamTtlSeconds: number;
+  readonly idempotencyTtlSeconds: number;
+  /** 0: `channel.position` is off. */
+  readonly positionIntervalSeconds: number;
   readonly maxPayloadBytes: number;
   readonly rateLimit: { perSecond: number; burst: number };
   readonly maxSubscriptions: number;
@@ -70,6 +74,9 @@ export class AppConfig {
       .filter(Boolean);
     this.historySize = get('HISTORY_SIZE');
     this.historyTtlSeconds = get('HISTORY_TTL_SECONDS');
+    this.streamTtlSeconds = get('STREAM_TTL_SECONDS');
+    this.idempotencyTtlSeconds = get('IDEMPOTENCY_TTL_SECONDS');
+    this.positionIntervalSeconds = get('POSITION_INTERVAL_SECONDS');
     this.maxPayloadBytes = get('MAX_PAYLOAD_BYTES');
     this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };
     this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');

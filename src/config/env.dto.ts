@@ -125,6 +125,26 @@ export class EnvDto {
   @Max(30 * 24 * 3600)
   HISTORY_TTL_SECONDS = 300;
 
+  /** A channel's epoch and top offset outlive its history (contract v2); at least the history TTL. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365 * 24 * 3600)
+  STREAM_TTL_SECONDS = 30 * 24 * 3600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24 * 3600)
+  IDEMPOTENCY_TTL_SECONDS = 300;
+
+  /** `0` turns `channel.position` off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600)
+  POSITION_INTERVAL_SECONDS = 15;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

@@ -9,6 +9,9 @@ describe('validateEnv', () => {
       REDIS_KEY_PREFIX: 'sb:',
       HISTORY_SIZE: 100,
       HISTORY_TTL_SECONDS: 300,
+      STREAM_TTL_SECONDS: 2592000,
+      IDEMPOTENCY_TTL_SECONDS: 300,
+      POSITION_INTERVAL_SECONDS: 15,
       MAX_PAYLOAD_BYTES: 65536,
       RATE_LIMIT_PER_SECOND: 20,
       RATE_LIMIT_BURST: 40,
@@ -45,6 +48,9 @@ describe('validateEnv', () => {
     [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
     [{ NODE_ENV: 'production', JWT_SECRET: '' }, 'JWT_SECRET'],
     [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'a:1' }, 'REDIS_CLUSTER_NODES'],
+    [{ STREAM_TTL_SECONDS: '60', HISTORY_TTL_SECONDS: '300' }, 'STREAM_TTL_SECONDS'],
+    [{ IDEMPOTENCY_TTL_SECONDS: '0' }, 'IDEMPOTENCY_TTL_SECONDS'],
+    [{ POSITION_INTERVAL_SECONDS: '-1' }, 'POSITION_INTERVAL_SECONDS'],
   ])('refuses %p with one line naming %s', (raw, variable) => {
     let error: unknown;
     try {

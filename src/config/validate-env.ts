@@ -22,6 +22,9 @@ export const ENV_KEYS = [
   'CORS_ORIGINS',
   'HISTORY_SIZE',
   'HISTORY_TTL_SECONDS',
+  'STREAM_TTL_SECONDS',
+  'IDEMPOTENCY_TTL_SECONDS',
+  'POSITION_INTERVAL_SECONDS',
   'MAX_PAYLOAD_BYTES',
   'RATE_LIMIT_PER_SECOND',
   'RATE_LIMIT_BURST',
@@ -62,6 +65,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
   if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
     throw new ConfigError(
       'Invalid environment variable REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+    );
+  }
+  if (env.STREAM_TTL_SECONDS < env.HISTORY_TTL_SECONDS) {
+    // A stream shorter-lived than its history would start a new epoch over stored publications.
+    throw new ConfigError(
+      `Invalid environment variable STREAM_TTL_SECONDS (got "${env.STREAM_TTL_SECONDS}"): must be at least HISTORY_TTL_SECONDS (${env.HISTORY_TTL_SECONDS})`,
     );
   }
   return env;

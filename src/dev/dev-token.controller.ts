@@ -43,14 +43,15 @@ export class DevTokenController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Sends a test `notification` to the caller (user:{sub})' })
   @ApiCreatedResponse({ type: NotificationCreatedDto })
-  notifyMe(
+  async notifyMe(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DevNotificationRequestDto,
   ): Promise<NotificationCreatedDto> {
-    return this.notifications.notify({
+    const { created } = await this.notifications.notify({
       userId: principal.sub,
       title: body.title ?? 'Test notification',
       ...(body.body !== undefined && { body: body.body }),
     });
+    return created;
   }
 }

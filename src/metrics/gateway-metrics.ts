@@ -67,6 +67,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  // --- delivery guarantees (contract v2: streams, idempotency, positions) ---
+  readonly streamEvictions = new Counter({
+    name: 'switchboard_memory_stream_evictions_total',
+    help: 'Channel streams (epoch and top) the in-memory log forgot because of its cap of remembered streams',
+    registers: [this.registry],
+  });
+  readonly positionsSent = new Counter({
+    name: 'switchboard_channel_positions_total',
+    help: "channel.position rounds sent to this instance's subscribers of a channel (one per channel per interval)",
+    registers: [this.registry],
+  });
+  // --- end of delivery guarantees ---
+
   constructor(config: AppConfig) {
     this.registry.setDefaultLabels({ instance: config.instanceId });
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });

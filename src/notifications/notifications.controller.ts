@@ -1,11 +1,14 @@
-import { Body, Controller, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Post, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role } from '../auth/principal.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { CreateNotificationDto, NotificationCreatedDto } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
+import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
+import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -18,8 +21,14 @@ export class NotificationsController {
 
   @Post()
   @ApiOperation({ summary: 'Send a `notification` event to user:{userId} (role service)' })
-  @ApiCreatedResponse({ type: NotificationCreatedDto })
-  create(@Body() body: CreateNotificationDto): Promise<NotificationCreatedDto> {
-    return this.notifications.notify(body);
+  @ApiIdempotentPublish(NotificationCreatedDto)
+  async create(
+    @Body() body: CreateNotificationDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<NotificationCreatedDto> {
+    const { created, duplicate } = await this.notifications.notify(body, restIdempotencyKey(idempotencyKey));
+    markReplayed(response, duplicate);
+    return created;
   }
 }

@@ -11,7 +11,14 @@ export const NOTIFICATION_EVENT = 'notification';
 export class NotificationsService {
   constructor(private readonly publisher: ChannelPublisher) {}
 
-  async notify({ userId, title, body, data }: CreateNotificationDto): Promise<NotificationCreatedDto> {
+  /**
+   * `idempotencyKey` is already scoped (see ChannelPublisher's PublishOptions); a replay
+   * answers with the first notification's id and offset.
+   */
+  async notify(
+    { userId, title, body, data }: CreateNotificationDto,
+    idempotencyKey?: string,
+  ): Promise<{ created: NotificationCreatedDto; duplicate: boolean }> {
     const id = randomUUID();
     const channel = UserChannelPolicy.channelOf(userId);
     const notification = {
@@ -21,7 +28,16 @@ export class NotificationsService {
       ...(data !== undefined && { data }),
       createdAt: new Date().toISOString(),
     };
-    const { publication } = await this.publisher.publish(channel, NOTIFICATION_EVENT, notification);
-    return { id, channel, offset: publication.offset };
+    const { publication, duplicate } = await this.publisher.publish(
+      channel,
+      NOTIFICATION_EVENT,
+      notification,
+      {
+        idempotencyKey,
+      },
+    );
+    const stored = publication.data as { id?: unknown } | null;
+    const storedId = typeof stored?.id === 'string' ? stored.id : id;
+    return { created: { id: storedId, channel, offset: publication.offset }, duplicate };
   }
 }

@@ -1,11 +1,16 @@
-import { Body, Controller, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards, UsePipes } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role } from '../auth/principal.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { ChannelPublisher } from '../realtime/publisher/channel-publisher.js';
 import { PublishDto, PublishedDto } from './dto/publish.dto.js';
+import { BatchItemFailedDto, PublishBatchDto, PublishBatchResultDto } from './dto/publish-batch.dto.js';
+import { BatchPublishService } from './batch-publish.service.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
+import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
+import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
 
 /** The generic server publish API: any event into any known channel (role service). */
 @ApiTags('publish')
@@ -13,15 +18,48 @@ import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiExtraModels(PublishedDto, BatchItemFailedDto)
 @Controller('api/v1/publish')
 export class PublishController {
-  constructor(private readonly publisher: ChannelPublisher) {}
+  constructor(
+    private readonly publisher: ChannelPublisher,
+    private readonly batches: BatchPublishService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Publish an event to a channel; subscribers receive it with its offset' })
-  @ApiCreatedResponse({ type: PublishedDto })
-  async publish(@Body() { channel, event, data }: PublishDto): Promise<PublishedDto> {
-    const { publication } = await this.publisher.publish(channel, event, data ?? null);
-    return { channel, event, offset: publication.offset, epoch: publication.epoch };
+  @ApiIdempotentPublish(PublishedDto)
+  async publish(
+    @Body() { channel, event, data }: PublishDto,
+    @IdempotencyKey() idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PublishedDto> {
+    const { publication, duplicate } = await this.publisher.publish(channel, event, data ?? null, {
+      idempotencyKey: restIdempotencyKey(idempotencyKey),
+    });
+    markReplayed(response, duplicate);
+    // From the stored publication: a replay answers exactly as the first request was answered.
+    return {
+      channel: publication.channel,
+      event: publication.event,
+      offset: publication.offset,
+      epoch: publication.epoch,
+    };
+  }
+
+  @Post('batch')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Publish 1..100 publications in one call (role service)',
+    description:
+      'Each item is validated and published on its own: a bad item fails alone, in its result. Items of one ' +
+      'channel are published in array order; results come back in request order. An item with an ' +
+      'idempotencyKey already used for its channel (here or with the Idempotency-Key header) within ' +
+      'IDEMPOTENCY_TTL_SECONDS is answered with the first publication and publishes nothing. With Redis, ' +
+      'one round trip per Redis node. An item error 503 may hide a stored publication: retry it with its key.',
+  })
+  @ApiOkResponse({ type: PublishBatchResultDto })
+  async batch(@Body() { publications }: PublishBatchDto): Promise<PublishBatchResultDto> {
+    return { results: await this.batches.publish(publications) };
   }
 }

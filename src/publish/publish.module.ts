@@ -3,8 +3,9 @@ import { ChannelRegistry } from '../realtime/channels/channel-registry.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { PublicChannelPolicy } from './public-channel.policy.js';
 import { PublishController } from './publish.controller.js';
+import { BatchPublishService } from './batch-publish.service.js';
 
-@Module({ imports: [RealtimeModule], controllers: [PublishController] })
+@Module({ imports: [RealtimeModule], controllers: [PublishController], providers: [BatchPublishService] })
 export class PublishModule implements OnModuleInit {
   constructor(private readonly registry: ChannelRegistry) {}
 

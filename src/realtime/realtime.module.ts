@@ -21,6 +21,7 @@ import { UsersControlController } from './control/users-control.controller.js';
 import { ServerEmitter } from './emitter/server-emitter.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
+import { ChannelPositions } from './positions/channel-positions.js';
 import { ChannelPublisher } from './publisher/channel-publisher.js';
 import { LocalDelivery } from './publisher/local-delivery.js';
 import { RealtimeGateway } from './realtime.gateway.js';
@@ -50,6 +51,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
     ChannelAccess,
     ChannelPublisher,
     LocalDelivery,
+    ChannelPositions,
     PresenceService,
     SubscriptionsService,
     SessionExpiry,

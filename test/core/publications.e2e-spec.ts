@@ -114,11 +114,11 @@ describe('HISTORY_SIZE', () => {
   });
 });
 
-describe('HISTORY_TTL_SECONDS', () => {
+describe('HISTORY_TTL_SECONDS and STREAM_TTL_SECONDS', () => {
   let gateway: RunningGateway;
   const pool = new SocketPool(() => gateway.url);
   beforeAll(async () => {
-    gateway = await startGateway({ HISTORY_TTL_SECONDS: '1' });
+    gateway = await startGateway({ HISTORY_TTL_SECONDS: '1', STREAM_TTL_SECONDS: '3' });
   });
   afterEach(() => pool.closeAll());
   afterAll(() => gateway.close());
@@ -139,7 +139,7 @@ describe('HISTORY_TTL_SECONDS', () => {
     expect(await live).toMatchObject({ offset: 1, epoch: announced.epoch });
   });
 
-  it('starts a new epoch with offsets from 1 once the history expired', async () => {
+  it('starts a new epoch with offsets from 1 once the stream expired', async () => {
     const socket = await pool.connect(gateway.token({ sub: 'ttl' }));
     await commandOk(socket, 'subscribe', { channel: 'public:ttl' });
     const first = await publish(gateway, 'public:ttl', 'ttl.event', 'one');
@@ -153,7 +153,7 @@ describe('HISTORY_TTL_SECONDS', () => {
         const page = await history(gateway, 'public:ttl');
         return page.epoch !== first.epoch && page;
       },
-      { timeoutMs: 10_000, intervalMs: 100, what: 'the history to expire' },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'the stream to expire' },
     );
     expect(renewed).toMatchObject({ offset: 0, publications: [] });
     expect(renewed.epoch.length).toBeGreaterThan(0);

@@ -26,12 +26,22 @@ client.on('connect', () => void client.request('subscribe', { channel: 'public:p
 const TYPED = `
 import { SwitchboardClient, SwitchboardError, type Publication } from '@switchboard/client';
 import { ErrorCode, parseChannel, type ServerEvents, type CommandResult } from '@switchboard/protocol';
+import { PublishError, SwitchboardPublisher, type PublishedAnswer } from '@switchboard/client/publisher';
 const client = new SwitchboardClient('http://localhost:3000', { token: 't', autoConnect: false });
 const answer: Promise<CommandResult<'chat.send'>> = client.chat.send('lobby', 'hi');
 const code: string = ErrorCode.BadRequest;
 const terminated: ServerEvents['session.terminated']['data']['reason'] = 'revoked';
 const handle = (publication: Publication<{ text: string }>): string => publication.data.text;
-export { answer, code, terminated, handle, SwitchboardError, parseChannel };
+const publisher = new SwitchboardPublisher({ url: 'http://localhost:3000', token: () => 't' });
+const published: Promise<PublishedAnswer> = publisher.publish('public:x', 'e', { n: 1 });
+export { answer, code, terminated, handle, SwitchboardError, parseChannel, published, PublishError };
+`;
+
+/** A backend with the installed publisher entry point: publish once, print the answer. */
+const BACKEND = `
+import { SwitchboardPublisher } from '@switchboard/client/publisher';
+const publisher = new SwitchboardPublisher({ url: process.env.GATEWAY_URL, token: process.env.TOKEN });
+console.log(JSON.stringify(await publisher.publish('public:pack-backend', 'pack.backend', { from: 'backend' })));
 `;
 
 describe('@switchboard/client as an installed package', () => {
@@ -130,6 +140,24 @@ describe('@switchboard/client as an installed package', () => {
       offset: sent.offset,
       epoch: sent.epoch,
       data: { hello: 'package' },
+    });
+  }, 60_000);
+
+  it('publishes from a backend through @switchboard/client/publisher', async () => {
+    await writeFile(join(project, 'backend.mjs'), BACKEND);
+    const { stdout } = await run(process.execPath, ['backend.mjs'], {
+      cwd: project,
+      env: {
+        ...process.env,
+        GATEWAY_URL: gateway.url,
+        TOKEN: gateway.token({ sub: 'b', roles: ['service'] }),
+      },
+    });
+    expect(JSON.parse(stdout)).toEqual({
+      channel: 'public:pack-backend',
+      event: 'pack.backend',
+      offset: 1,
+      epoch: expect.any(String),
     });
   }, 60_000);
 

@@ -130,4 +130,33 @@ describe('redis cluster: sharded feeds keep order across instances', () => {
       },
     );
   });
+
+  it('publishes a batch spread over every shard: one pipeline per node, each channel in array order', async () => {
+    const service = a.token({ sub: 'backend', roles: ['service'] });
+    const publications = Array.from({ length: 60 }, (_, i) => ({
+      channel: `public:batch-${i % 12}`,
+      event: 'tick',
+      data: { i },
+    }));
+    const answer = await request<{ results: { channel: string; offset: number }[] }>(
+      b.url,
+      'POST',
+      '/api/v1/publish/batch',
+      { token: service, body: { publications } },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.results.map((r) => `${r.channel}#${r.offset}`)).toEqual(
+      publications.map((p, i) => `${p.channel}#${Math.floor(i / 12) + 1}`),
+    );
+    const client = new Cluster(cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })));
+    try {
+      await new Promise((resolve) => client.once('ready', resolve));
+      const perNode = await Promise.all(
+        client.nodes('master').map((node) => node.keys('t-cluster:{c:public:batch-*:top')),
+      );
+      expect(perNode.filter((keys) => keys.length > 0).length).toBeGreaterThan(1);
+    } finally {
+      client.disconnect();
+    }
+  });
 });

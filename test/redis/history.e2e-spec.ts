@@ -24,7 +24,7 @@ describe('redis: history bounds, epochs and data fidelity', () => {
   let b: RunningGateway;
 
   beforeAll(async () => {
-    [a, b] = await pair.start({ HISTORY_SIZE: '3', HISTORY_TTL_SECONDS: '2' });
+    [a, b] = await pair.start({ HISTORY_SIZE: '3', HISTORY_TTL_SECONDS: '2', STREAM_TTL_SECONDS: '4' });
   });
   afterAll(() => pair.stop());
 
@@ -74,7 +74,7 @@ describe('redis: history bounds, epochs and data fidelity', () => {
     expect(other).toMatchObject({ offset: 5, epoch, recovered: false });
   });
 
-  it('starts a new epoch after HISTORY_TTL_SECONDS, announced by the top before the first publication', async () => {
+  it('starts a new epoch after STREAM_TTL_SECONDS, announced by the top before the first publication', async () => {
     const channel = 'public:expiring';
     const first = (await publish(a, channel, { n: 1 })).body;
     const client = await subscriber(b, 'watcher');
@@ -92,7 +92,7 @@ describe('redis: history bounds, epochs and data fidelity', () => {
     expect(next.body).toMatchObject({ offset: 1, epoch: top.epoch });
   });
 
-  it('keeps the epoch an empty channel announced through a quiet spell longer than the TTL', async () => {
+  it('keeps the epoch an empty channel announced through a quiet spell longer than the history TTL', async () => {
     const channel = 'public:quiet';
     const client = await subscriber(b, 'quiet');
     const announced = await commandOk<SubscribeAnswer>(client, 'subscribe', { channel });

@@ -173,7 +173,14 @@ describe('redis: an outage under running gateways', () => {
 
   it('refuses to start when Redis is unreachable, naming the variable and the reason', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
-    const config = { keyPrefix: 't-outage:', instanceId: 'never', historySize: 10, historyTtlSeconds: 60 };
+    const config = {
+      keyPrefix: 't-outage:',
+      instanceId: 'never',
+      historySize: 10,
+      historyTtlSeconds: 60,
+      streamTtlSeconds: 60,
+      idempotencyTtlSeconds: 60,
+    };
     await expect(RedisBackend.connect({ ...config, redis: { kind: 'single', url } })).rejects.toThrow(
       /^REDIS_URL: Redis is unreachable: .*ECONNREFUSED/,
     );

@@ -65,6 +65,21 @@ export class ChannelSequencer {
     return this.drain();
   }
 
+  /**
+   * A `channel.position`: the channel's top as stored. In this epoch, a higher offset than
+   * handled is a gap (a live delivery was lost, or is still on its way): {@link hasGap} turns
+   * true and the owner recovers after its usual hold. `'other-epoch'` when it names another
+   * epoch: only the server can tell whether the stream moved on, so the owner asks it (a
+   * `subscribe { since }`, whose answer settles it, with a resync when the state is stale).
+   */
+  observe(top: StreamPosition): 'ok' | 'other-epoch' {
+    const pos = this.pos;
+    if (!pos) return 'ok';
+    if (top.epoch !== pos.epoch) return 'other-epoch';
+    this.top = Math.max(this.top, top.offset);
+    return 'ok';
+  }
+
   /** The answer to a `subscribe` this sequencer's owner sent (with `since` = {@link position}). */
   acknowledge(ack: SubscribeAck): SequencerStep {
     const delivered: Publication[] = [];

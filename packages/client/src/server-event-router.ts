@@ -24,7 +24,8 @@ function isPublication(payload: unknown): payload is Publication {
 
 /**
  * Dispatches one server event (contract §4): stored publications (any event name, known by
- * their offset and epoch) to their channel's subscription, the fixed volatile events by name.
+ * their offset and epoch) to their channel's subscription, the fixed volatile events (and
+ * `channel.position`, whose offset sits in `data`) by name.
  * Events of channels the app did not subscribe to through the SDK are ignored.
  */
 export function routeServerEvent(event: string, payload: unknown, targets: RouteTargets): void {
@@ -36,6 +37,8 @@ export function routeServerEvent(event: string, payload: unknown, targets: Route
     case 'presence.leave':
     case 'chat.typing':
       return subscription?.volatile(event, payload as ServerEvents[typeof event]);
+    case 'channel.position':
+      return subscription?.observePosition(payload as ServerEvents[typeof event]);
     case 'session.expired':
       return targets.sessionExpired(payload as ServerEvents[typeof event]);
     case 'session.terminated':

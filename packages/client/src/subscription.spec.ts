@@ -158,4 +158,77 @@ describe('Subscription', () => {
     expect(seen).toEqual([]);
     expect(released).toEqual([undefined]);
   });
+
+  describe('channel.position', () => {
+    const position = (offset: number, epoch = 'e1') => ({
+      channel: 'chat:lobby',
+      event: 'channel.position' as const,
+      data: { offset, epoch },
+      ts: 0,
+    });
+
+    async function ready(seen: number[]) {
+      const fake = fakeLink();
+      const subscription = new Subscription('chat:lobby', (p) => seen.push(p.offset), fake.link, 250);
+      subscription.sync();
+      fake.sent[0].answer({ channel: 'chat:lobby', offset: 2, epoch: 'e1' });
+      await flush();
+      return { ...fake, subscription };
+    }
+
+    it('recovers a lost last delivery after the hold, with no later publication', async () => {
+      const seen: number[] = [];
+      const { subscription, sent } = await ready(seen);
+      subscription.observePosition(position(3));
+      jest.advanceTimersByTime(249);
+      expect(sent).toHaveLength(1);
+      jest.advanceTimersByTime(1);
+      expect(sent[1].payload).toEqual({ channel: 'chat:lobby', since: { offset: 2, epoch: 'e1' } });
+      sent[1].answer({
+        channel: 'chat:lobby',
+        offset: 3,
+        epoch: 'e1',
+        recovered: true,
+        publications: [pub(3)],
+      });
+      await flush();
+      expect(seen).toEqual([3]);
+    });
+
+    it('sends nothing when the position is not ahead, or the live publication arrives within the hold', async () => {
+      const seen: number[] = [];
+      const { subscription, sent } = await ready(seen);
+      subscription.observePosition(position(2));
+      subscription.observePosition(position(1));
+      jest.advanceTimersByTime(1000);
+      subscription.observePosition(position(3));
+      jest.advanceTimersByTime(100);
+      subscription.receive(pub(3));
+      jest.advanceTimersByTime(1000);
+      expect(sent).toHaveLength(1);
+      expect(seen).toEqual([3]);
+    });
+
+    it('asks the server at once about another epoch, and resyncs when it says so', async () => {
+      const seen: number[] = [];
+      const { subscription, sent, resyncs } = await ready(seen);
+      subscription.observePosition(position(0, 'e2'));
+      expect(sent[1].payload).toEqual({ channel: 'chat:lobby', since: { offset: 2, epoch: 'e1' } });
+      sent[1].answer({ channel: 'chat:lobby', offset: 0, epoch: 'e2', recovered: false });
+      await flush();
+      expect(resyncs).toEqual([
+        { channel: 'chat:lobby', previous: { offset: 2, epoch: 'e1' }, current: { offset: 0, epoch: 'e2' } },
+      ]);
+      expect(subscription.position).toEqual({ offset: 0, epoch: 'e2' });
+    });
+
+    it('ignores positions while its own subscribe is in flight', () => {
+      const { link, sent } = fakeLink();
+      const subscription = new Subscription('chat:lobby', () => undefined, link, 250);
+      subscription.sync();
+      subscription.observePosition(position(5, 'other'));
+      jest.advanceTimersByTime(1000);
+      expect(sent).toHaveLength(1);
+    });
+  });
 });

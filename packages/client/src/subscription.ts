@@ -1,4 +1,9 @@
-import type { Publication, StreamPosition, SubscriptionRevokedEvent } from '@switchboard/protocol';
+import type {
+  ChannelPositionEvent,
+  Publication,
+  StreamPosition,
+  SubscriptionRevokedEvent,
+} from '@switchboard/protocol';
 import { ChannelSequencer, type SubscribeAck } from './channel-sequencer.js';
 import type { ClientCommands, PublicationHandler, ResyncEvent, SubscriptionEvents } from './client.types.js';
 import { SwitchboardError } from './switchboard-error.js';
@@ -76,6 +81,17 @@ export class Subscription<T = unknown> extends TypedEmitter<SubscriptionEvents> 
   receive(publication: Publication): void {
     if (this.closed) return;
     this.deliver(this.sequencer.push(publication));
+    this.watchGap();
+  }
+
+  /**
+   * (Client) `channel.position`, the channel's top as stored: a lag behind it is recovered
+   * like any gap (after the hold, `subscribe { since }`); another epoch is checked with the
+   * server at once, which answers `recovered: false` (a resync) when the stream moved on.
+   */
+  observePosition(event: ChannelPositionEvent): void {
+    if (this.closed || this.inFlight) return;
+    if (this.sequencer.observe(event.data) === 'other-epoch') return this.sync();
     this.watchGap();
   }
 

@@ -11,3 +11,4 @@ export * from './commands.js';
 export * from './chat.js';
 export * from './volatile-events.js';
 export * from './event-name.js';
+export * from './rest.js';

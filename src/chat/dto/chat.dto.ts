@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
-import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN } from '@switchboard/protocol';
+import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type ChatMessageAnswer } from '@switchboard/protocol';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
@@ -31,7 +31,7 @@ export class SystemMessageDto {
   text!: string;
 }
 
-export class ChatMessageCreatedDto {
+export class ChatMessageCreatedDto implements ChatMessageAnswer {
   @ApiProperty() id!: string;
   @ApiProperty() offset!: number;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN } from '@switchboard/protocol';
+import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type NotificationAnswer } from '@switchboard/protocol';
 
 export class CreateNotificationDto {
   @ApiProperty({ example: 'alice', description: 'The recipient: the `sub` of their tokens' })
@@ -24,7 +24,7 @@ export class CreateNotificationDto {
   data?: unknown;
 }
 
-export class NotificationCreatedDto {
+export class NotificationCreatedDto implements NotificationAnswer {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'user:alice' }) channel!: string;
   @ApiProperty() offset!: number;

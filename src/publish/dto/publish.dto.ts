@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Allow, IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
 import { CHANNEL_MAX_LENGTH } from '../../realtime/dto/channel-command.dto.js';
-import { eventNameProblem } from '@switchboard/protocol';
+import { eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
 
 /** An event name a publication may carry: pattern, length and not reserved (contract §6). */
 function IsPublicationEvent(): PropertyDecorator {
@@ -33,7 +33,7 @@ export class PublishDto {
   data: unknown = null;
 }
 
-export class PublishedDto {
+export class PublishedDto implements PublishedAnswer {
   @ApiProperty() channel!: string;
   @ApiProperty() event!: string;
   @ApiProperty() offset!: number;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
+import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { CONNECTION_REGISTRY } from '../connections/connection-registry.js';
 import { CHANNEL_LOG } from '../history/channel-log.js';
 import { OCCUPANCY_STORE } from '../occupancy/occupancy-store.js';
@@ -8,8 +9,10 @@ import { REVOCATION_STORE } from '../revocation/revocation-store.js';
 import { MemoryBackend } from './memory.backend.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime-backend.js';
 
-async function createBackend(config: AppConfig): Promise<RealtimeBackend> {
-  if (config.redis.kind === 'none') return new MemoryBackend(config);
+async function createBackend(config: AppConfig, metrics: GatewayMetrics): Promise<RealtimeBackend> {
+  if (config.redis.kind === 'none') {
+    return new MemoryBackend(config, { onStreamEvicted: () => metrics.streamEvictions.inc() });
+  }
   const { RedisBackend } = await import('../redis/redis.backend.js');
   return RedisBackend.connect(config);
 }
@@ -25,7 +28,7 @@ export class BackendLifecycle implements OnApplicationShutdown {
 }
 
 export const backendProviders: Provider[] = [
-  { provide: REALTIME_BACKEND, useFactory: createBackend, inject: [AppConfig] },
+  { provide: REALTIME_BACKEND, useFactory: createBackend, inject: [AppConfig, GatewayMetrics] },
   { provide: CHANNEL_LOG, useFactory: (b: RealtimeBackend) => b.log, inject: [REALTIME_BACKEND] },
   { provide: PRESENCE_STORE, useFactory: (b: RealtimeBackend) => b.presence, inject: [REALTIME_BACKEND] },
   {

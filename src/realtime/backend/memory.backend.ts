@@ -6,6 +6,11 @@ import { MemoryPresenceStore } from '../presence/memory-presence.store.js';
 import { MemoryRevocationStore } from '../revocation/memory-revocation.store.js';
 import type { RealtimeBackend } from './realtime-backend.js';
 
+export interface MemoryBackendHooks {
+  /** A remembered stream was forgotten because of the memory cap (a metric). */
+  readonly onStreamEvicted?: () => void;
+}
+
 /** The embedded default: everything in this process, nothing to connect to. */
 export class MemoryBackend implements RealtimeBackend {
   readonly kind = 'memory';
@@ -16,10 +21,17 @@ export class MemoryBackend implements RealtimeBackend {
   readonly revocations = new MemoryRevocationStore();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(config: AppConfig) {
-    const ttlMs = config.historyTtlSeconds * 1000;
-    this.log = new MemoryChannelLog({ historySize: config.historySize, ttlMs });
-    this.sweeper = setInterval(() => this.log.sweep(), Math.min(ttlMs, 60_000));
+  constructor(config: AppConfig, hooks: MemoryBackendHooks = {}) {
+    const historyTtlMs = config.historyTtlSeconds * 1000;
+    this.log = new MemoryChannelLog({
+      historySize: config.historySize,
+      historyTtlMs,
+      streamTtlMs: config.streamTtlSeconds * 1000,
+      idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+      onStreamEvicted: hooks.onStreamEvicted,
+    });
+    // Frees expired histories promptly (a stream without history costs little).
+    this.sweeper = setInterval(() => this.log.sweep(), Math.min(historyTtlMs, 60_000));
     this.sweeper.unref();
   }
 

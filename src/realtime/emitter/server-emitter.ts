@@ -38,6 +38,16 @@ export class ServerEmitter {
   }
 
   /**
+   * A named event to this instance's subscribers of `channel` only, for what every instance
+   * sends its own subscribers itself (`channel.position`): through the adapter, each
+   * subscriber would get one copy per instance.
+   */
+  toChannelLocally<E extends ServerEventName>(channel: string, event: E, payload: ServerEvents[E]): void {
+    if (!this.sockets.ready) return;
+    (this.sockets.server.local.to(channelRoom(channel)).emit as Emit)(event, payload);
+  }
+
+  /**
    * A stored publication to this instance's subscribers of its channel only: every instance
    * receives the log's feed itself, in offset order, so going through the adapter would
    * deliver it twice. Returns false before the server exists.

@@ -23,6 +23,28 @@ const PHRASE: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
 };
 
+const RETRY_AFTER_SECONDS = '1';
+
+/** The status a channel-core error has on REST (a batch item's error uses it too). */
+export function httpStatusOf(exception: GatewayError): HttpStatus {
+  return exception instanceof BackendUnavailableError
+    ? HttpStatus.SERVICE_UNAVAILABLE
+    : STATUS[exception.code];
+}
+
+/** The NestJS error body `{ statusCode, message, error }` of a channel-core error. */
+export function httpErrorBody(exception: GatewayError): {
+  statusCode: HttpStatus;
+  message: string | string[];
+  error: string;
+} {
+  const statusCode = httpStatusOf(exception);
+  const message = exception.details.length
+    ? exception.details.flatMap((detail) => detail.messages)
+    : exception.message;
+  return { statusCode, message, error: PHRASE[statusCode] ?? 'Error' };
+}
+
 /** The channel core's errors on REST, in the NestJS error body `{ statusCode, message, error }`. */
 @Catch(GatewayError)
 export class GatewayErrorHttpFilter implements ExceptionFilter {
@@ -30,12 +52,12 @@ export class GatewayErrorHttpFilter implements ExceptionFilter {
 
   catch(exception: GatewayError, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const unavailable = exception instanceof BackendUnavailableError;
-    const statusCode = unavailable ? HttpStatus.SERVICE_UNAVAILABLE : STATUS[exception.code];
-    if (unavailable) this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
-    const message = exception.details.length
-      ? exception.details.flatMap((detail) => detail.messages)
-      : exception.message;
-    response.status(statusCode).json({ statusCode, message, error: PHRASE[statusCode] ?? 'Error' });
+    const body = httpErrorBody(exception);
+    if (exception instanceof BackendUnavailableError) {
+      this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
+      // Passing: the Redis clients reconnect within 2 s (retry backoff), so a short wait is enough.
+      response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+    }
+    response.status(body.statusCode).json(body);
   }
 }

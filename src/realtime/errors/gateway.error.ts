@@ -38,8 +38,23 @@ export class GatewayError extends WsException {
 
 /** The store behind a command is unreachable (Redis down): `INTERNAL` on sockets, 503 on REST. */
 export class BackendUnavailableError extends GatewayError {
-  constructor(cause: unknown) {
-    super(ErrorCode.Internal, 'backend unavailable, try again');
+  constructor(cause: unknown, message = 'backend unavailable, try again') {
+    super(ErrorCode.Internal, message);
     this.cause = cause;
+  }
+}
+
+/**
+ * An append the store did not confirm. A timed-out script may still run once Redis answers
+ * again (the classic lost reply), so the failure must not claim that nothing was published:
+ * it says so, and points at the safe retry.
+ */
+export class PublicationUnconfirmedError extends BackendUnavailableError {
+  constructor(cause: unknown) {
+    super(
+      cause,
+      'the store did not confirm the publication in time: it may have been stored; retrying with the same ' +
+        'idempotency key (Idempotency-Key header, batch idempotencyKey, chat.send clientId) is safe and returns its offset',
+    );
   }
 }

@@ -8,8 +8,8 @@ export interface AppendRequest {
   /** Keep the publication for recovery and REST history (the namespace policy decides). */
   readonly keep: boolean;
   /**
-   * Safe retries: while this key is remembered (history TTL), appending again with it
-   * stores nothing and returns the first append's publication.
+   * Safe retries: while this key is remembered (`IDEMPOTENCY_TTL_SECONDS`), appending again
+   * with it to the same channel stores nothing and returns the first append's publication.
    */
   readonly idempotencyKey?: string;
 }
@@ -19,6 +19,10 @@ export interface AppendResult {
   /** True when {@link AppendRequest.idempotencyKey} matched an earlier append. */
   readonly duplicate: boolean;
 }
+
+/** One append of a batch: each succeeds or fails on its own. */
+export type AppendOutcome =
+  { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
 
 export type PublicationListener = (publication: Publication) => void;
 
@@ -32,8 +36,18 @@ export type PublicationListener = (publication: Publication) => void;
  */
 export interface ChannelLog {
   append(request: AppendRequest): Promise<AppendResult>;
+  /**
+   * Many appends at once, each one atomic and independent of the others; appends to one
+   * channel happen in array order. Outcomes in array order. (Redis: one round trip per node.)
+   */
+  appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** The channel's top; starts the channel's epoch if it has none yet. */
   top(channel: string): Promise<ChannelTop>;
+  /**
+   * The tops of many channels at once, in order (`undefined` where a read failed), like
+   * {@link top} each (Redis: one round trip per node). For `channel.position`.
+   */
+  tops(channels: readonly string[]): Promise<(ChannelTop | undefined)[]>;
   /** Publications with offsets above `since`, oldest first, at most `limit`. */
   read(channel: string, since: number, limit: number): Promise<HistoryPage>;
   /** Everything after `position` if it is all still in history in the same epoch. */

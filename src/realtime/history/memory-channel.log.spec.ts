@@ -9,7 +9,13 @@ describe('MemoryChannelLog', () => {
 
   beforeEach(() => {
     now = 1_000_000;
-    log = new MemoryChannelLog({ historySize: 3, ttlMs: 10_000, now: () => now });
+    log = new MemoryChannelLog({
+      historySize: 3,
+      historyTtlMs: 10_000,
+      streamTtlMs: 100_000,
+      idempotencyTtlMs: 5_000,
+      now: () => now,
+    });
   });
 
   it('gives an empty channel offset 0 and the epoch its first publication carries', async () => {
@@ -55,20 +61,63 @@ describe('MemoryChannelLog', () => {
     expect((await append('c:quiet')).publication).toMatchObject({ offset: 1, epoch });
   });
 
-  it('starts a new epoch from offset 1 once the history TTL has passed', async () => {
-    const first = (await append('c:1')).publication;
+  it('keeps the stream after the history expired: the top recovers with nothing, older positions do not', async () => {
+    await append('c:1');
+    const { publication } = await append('c:1');
     now += 10_000;
+    log.sweep();
+    expect(await log.read('c:1', 0, 100)).toEqual({ offset: 2, epoch: publication.epoch, publications: [] });
+    expect(await log.recover('c:1', { offset: 2, epoch: publication.epoch })).toEqual({
+      offset: 2,
+      epoch: publication.epoch,
+      recovered: true,
+      publications: [],
+    });
+    expect(await log.recover('c:1', { offset: 1, epoch: publication.epoch })).toMatchObject({
+      recovered: false,
+    });
+    expect((await append('c:1')).publication).toMatchObject({ offset: 3, epoch: publication.epoch });
+  });
+
+  it('starts a new epoch from offset 1 once the stream TTL has passed', async () => {
+    const first = (await append('c:1')).publication;
+    now += 100_000;
     const next = (await append('c:1')).publication;
     expect(next.offset).toBe(1);
     expect(next.epoch).not.toBe(first.epoch);
   });
 
-  it('answers a repeated idempotency key with the first publication, storing nothing', async () => {
+  it('answers a repeated idempotency key of the same channel with the first publication, for the idempotency TTL', async () => {
     const first = await append('c:1', 'a', 'k');
     const again = await append('c:1', 'b', 'k');
     expect(again).toEqual({ publication: first.publication, duplicate: true });
     expect((await log.top('c:1')).offset).toBe(1);
-    now += 10_000;
+    const elsewhere = await append('c:2', 'b', 'k');
+    expect(elsewhere).toMatchObject({ duplicate: false, publication: { channel: 'c:2', offset: 1 } });
+    now += 5_000;
     expect((await append('c:1', 'c', 'k')).duplicate).toBe(false);
+  });
+
+  it('remembers at most maxStreams streams, forgetting the least recently used', async () => {
+    const evicted: string[] = [];
+    log = new MemoryChannelLog({
+      historySize: 3,
+      historyTtlMs: 10_000,
+      streamTtlMs: 100_000,
+      idempotencyTtlMs: 5_000,
+      maxStreams: 2,
+      onStreamEvicted: () => evicted.push('one'),
+      now: () => now,
+    });
+    const a = (await append('c:a')).publication;
+    const b = (await append('c:b')).publication;
+    await log.top('c:a');
+    await append('c:c');
+    expect(log.size).toBe(2);
+    expect(evicted).toHaveLength(1);
+    expect(await log.top('c:a')).toEqual({ offset: 1, epoch: a.epoch });
+    const reborn = await log.top('c:b');
+    expect(reborn.offset).toBe(0);
+    expect(reborn.epoch).not.toBe(b.epoch);
   });
 });

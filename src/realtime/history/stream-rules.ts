@@ -6,19 +6,15 @@ import type { ChannelTop, Recovery } from './publication.js';
  * The rules of a channel's stream that every store follows, memory and Redis alike: how a
  * new epoch is named and when a client's position can be recovered. Pure functions, so the
  * two stores cannot drift apart.
+ *
+ * Lifetimes (also the same in both stores): a channel's stream (epoch and top offset) lives
+ * `STREAM_TTL_SECONDS` after its last publication, its history `HISTORY_TTL_SECONDS`. An empty
+ * channel's stream (created by a read, so that the top already names the epoch its first
+ * publication will carry) lives `STREAM_TTL_SECONDS` after its last read.
  */
 
 /** A new life of a channel's stream. */
 export const newEpoch = (): string => randomBytes(6).toString('base64url');
-
-/**
- * How long an empty channel keeps the epoch it announced (refreshed on every read): its first
- * publication must carry that epoch even after a quiet spell longer than the history TTL,
- * and a day bounds what reads of never-used channels leave behind.
- */
-export const EMPTY_TOP_TTL_SECONDS = 24 * 3600;
-export const emptyTopTtlSeconds = (historyTtlSeconds: number): number =>
-  Math.max(historyTtlSeconds, EMPTY_TOP_TTL_SECONDS);
 
 /** Whether a store can even look up publications after `since` (a stream id must parse). */
 export const isReadablePosition = (since: StreamPosition): boolean =>

@@ -7,10 +7,15 @@ import { LuaScript } from './lua-script.js';
  * every instance receive a channel's publications in offset order: the feed messages leave
  * Redis in the order the scripts ran, which is the order the offsets were assigned.
  *
+ * The top hash (the stream: epoch and offset) lives the stream TTL, the log (history) the
+ * history TTL: a quiet channel loses its publications but keeps its position, so a client
+ * at the top still recovers. Only a lost top starts a new epoch (and clears a stale log).
+ *
  * KEYS: 1 top hash, 2 log stream, [3 idempotency key]
  * ARGV: 1 publication JSON without its closing brace (offset and epoch are appended here),
- *       2 keep ('1' | '0'), 3 history size, 4 TTL seconds, 5 epoch for a new life,
- *       6 feed channel, 7 'PUBLISH' | 'SPUBLISH'
+ *       2 keep ('1' | '0'), 3 history size, 4 history TTL seconds, 5 stream TTL seconds,
+ *       6 idempotency TTL seconds, 7 epoch for a new life, 8 feed channel,
+ *       9 'PUBLISH' | 'SPUBLISH'
  * Returns { duplicate (0 | 1), publication JSON }.
  */
 export const APPEND_SCRIPT = new LuaScript(
@@ -22,21 +27,21 @@ if KEYS[3] then
 end
 local epoch = redis.call('HGET', KEYS[1], 'epoch')
 if not epoch then
-  epoch = ARGV[5]
+  epoch = ARGV[7]
   redis.call('HSET', KEYS[1], 'epoch', epoch)
   redis.call('DEL', KEYS[2])
 end
 local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
 local publication = ARGV[1] .. ',"offset":' .. offset .. ',"epoch":"' .. epoch .. '"}'
-redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
 if ARGV[2] == '1' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '=', ARGV[3], offset .. '-0', 'p', publication)
   redis.call('EXPIRE', KEYS[2], ARGV[4])
 end
 if KEYS[3] then
-  redis.call('SET', KEYS[3], publication, 'EX', ARGV[4])
+  redis.call('SET', KEYS[3], publication, 'EX', ARGV[6])
 end
-redis.call(ARGV[7], ARGV[6], publication)
+redis.call(ARGV[9], ARGV[8], publication)
 return {0, publication}
 `,
 );
@@ -47,7 +52,7 @@ return {0, publication}
  * none, so an empty channel reports the epoch its first publication will carry.
  *
  * KEYS: 1 top hash, 2 log stream
- * ARGV: 1 epoch for a new life, 2 TTL seconds of an empty channel's top, 3 first offset to read ('' reads nothing),
+ * ARGV: 1 epoch for a new life, 2 stream TTL seconds (kept by an empty channel's top), 3 first offset to read ('' reads nothing),
  *       4 count ('' for all), 5 only read when the epoch is this one ('' for any)
  * Returns { epoch, offset, publication JSON... }.
  */

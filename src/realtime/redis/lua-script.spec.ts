@@ -33,4 +33,52 @@ describe('LuaScript', () => {
     const client = { evalsha: () => Promise.reject(new Error('READONLY')) } as unknown as RedisClient;
     await expect(script.run(client, [], [])).rejects.toThrow('READONLY');
   });
+
+  describe('runMany', () => {
+    /** A single Redis whose pipelines record what they carry; the script is unknown until an EVAL. */
+    function fakePipelining() {
+      const roundTrips: string[][] = [];
+      let loaded = false;
+      const client = {
+        pipeline: () => {
+          const queued: string[] = [];
+          const pipeline = {
+            evalsha: (_sha: string, _n: number, key: string) => (queued.push(`evalsha ${key}`), pipeline),
+            eval: (_lua: string, _n: number, key: string) => (queued.push(`eval ${key}`), pipeline),
+            exec: () => {
+              roundTrips.push(queued);
+              const replies = queued.map((call): [Error | null, unknown] => {
+                if (call.startsWith('eval ')) loaded = true;
+                else if (!loaded) return [new Error('NOSCRIPT No matching script.'), null];
+                return call.endsWith('bad')
+                  ? [new Error('WRONGTYPE'), null]
+                  : [null, `ran ${call.split(' ')[1]}`];
+              });
+              return Promise.resolve(replies);
+            },
+          };
+          return pipeline;
+        },
+      };
+      return { client: client as unknown as RedisClient, roundTrips };
+    }
+
+    it('sends a batch in one round trip, and the calls Redis did not know the script for again in full', async () => {
+      const { client, roundTrips } = fakePipelining();
+      const calls = ['k1', 'k2', 'bad'].map((key) => ({ keys: [key], args: [] }));
+      const first = await script.runMany(client, calls);
+      expect(roundTrips).toEqual([
+        ['evalsha k1', 'evalsha k2', 'evalsha bad'],
+        ['eval k1', 'eval k2', 'eval bad'],
+      ]);
+      expect(first).toEqual([
+        { ok: true, value: 'ran k1' },
+        { ok: true, value: 'ran k2' },
+        { ok: false, error: new Error('WRONGTYPE') },
+      ]);
+      await script.runMany(client, calls.slice(0, 2));
+      expect(roundTrips).toHaveLength(3);
+      expect(roundTrips[2]).toEqual(['evalsha k1', 'evalsha k2']);
+    });
+  });
 });

@@ -16,7 +16,13 @@ import { withTimeout } from './with-timeout.js';
 /** The part of the configuration the Redis backend reads. */
 export type RedisBackendConfig = Pick<
   AppConfig,
-  'redis' | 'keyPrefix' | 'instanceId' | 'historySize' | 'historyTtlSeconds'
+  | 'redis'
+  | 'keyPrefix'
+  | 'instanceId'
+  | 'historySize'
+  | 'historyTtlSeconds'
+  | 'streamTtlSeconds'
+  | 'idempotencyTtlSeconds'
 >;
 
 export interface RedisBackendOptions {
@@ -69,7 +75,9 @@ export class RedisBackend implements RealtimeBackend {
     const feed = new RedisPublicationFeed(clients.feed, keys, clients.sharded, commandTimeoutMs);
     const log = new RedisChannelLog(clients.command, keys, feed, {
       historySize: config.historySize,
-      ttlSeconds: config.historyTtlSeconds,
+      historyTtlSeconds: config.historyTtlSeconds,
+      streamTtlSeconds: config.streamTtlSeconds,
+      idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       sharded: clients.sharded,
     });
     const backend = new RedisBackend(

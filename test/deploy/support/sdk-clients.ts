@@ -1,4 +1,4 @@
-import { SwitchboardClient } from '@switchboard/client';
+import { SwitchboardClient, type ResyncEvent } from '@switchboard/client';
 import type { Transport } from './balanced-clients.js';
 
 /**
@@ -13,6 +13,8 @@ export interface RecordingClient {
   readonly offsets: number[];
   /** The reason of every disconnect. */
   readonly disconnects: string[];
+  /** Every `resync` its subscription raised (a gap that history could not fill). */
+  readonly resyncs: ResyncEvent[];
   close(): Promise<void>;
 }
 
@@ -31,7 +33,9 @@ export async function recordingClient(
   });
   const offsets: number[] = [];
   const disconnects: string[] = [];
+  const resyncs: ResyncEvent[] = [];
   client.on('disconnect', ({ reason }) => disconnects.push(reason));
+  client.on('resync', (event) => resyncs.push(event));
   await client.connect();
   const subscription = client.subscribe(channel, (publication) => offsets.push(publication.offset));
   await subscription.ready;
@@ -40,6 +44,7 @@ export async function recordingClient(
     transports,
     offsets,
     disconnects,
+    resyncs,
     close: () => Promise.resolve(client.close()),
   };
 }

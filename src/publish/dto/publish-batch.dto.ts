@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { IDEMPOTENCY_KEY_PATTERN } from '../../http/idempotency-key.decorator.js';
+import { PublishDto, PublishedDto } from './publish.dto.js';
+
+import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS } from '@switchboard/protocol';
+
+/** One publication of a batch: a `PublishDto` plus its own optional idempotency key. */
+export class PublishBatchItemDto extends PublishDto {
+  @ApiPropertyOptional({
+    pattern: '^[A-Za-z0-9_.:-]{1,128}$',
+    description: 'As the Idempotency-Key header of POST /api/v1/publish (and shared with it), per channel',
+  })
+  @IsOptional()
+  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must match ^[A-Za-z0-9_.:-]{1,128}$' })
+  idempotencyKey?: string;
+}
+
+/**
+ * The envelope only: its items are validated one by one by the batch service, so that a
+ * bad item fails alone (in its result) instead of failing the whole request.
+ */
+export class PublishBatchDto {
+  @ApiProperty({ type: [PublishBatchItemDto], minItems: 1, maxItems: BATCH_MAX_ITEMS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BATCH_MAX_ITEMS)
+  publications!: unknown[];
+}
+
+export class BatchItemErrorDto {
+  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    example: 'unknown channel namespace "nope"',
+  })
+  message!: string | string[];
+}
+
+export class BatchItemFailedDto {
+  @ApiProperty({
+    nullable: true,
+    description: "The item's channel (null when it was not a string)",
+    type: String,
+  })
+  channel!: string | null;
+  @ApiProperty({ type: BatchItemErrorDto }) error!: BatchItemErrorDto;
+}
+
+export class PublishBatchResultDto {
+  @ApiProperty({
+    description: 'One result per publication, in request order',
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(PublishedDto) }, { $ref: getSchemaPath(BatchItemFailedDto) }] },
+  })
+  results!: (PublishedDto | BatchItemFailedDto)[];
+}
