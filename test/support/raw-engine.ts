@@ -79,6 +79,7 @@ export class RawWebSocket {
         () => reject(new Error(`no matching frame within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      timer.unref();
       this.waiters.push({
         match,
         resolve: (frame) => {
