@@ -88,7 +88,7 @@ export async function startGatewayProcess(
         return (await readiness(url)).status === 200;
       },
       `${instanceId} ready`,
-      30_000,
+      60_000,
     );
   } catch (error) {
     kill();
