@@ -23,12 +23,24 @@ export interface RunningGateway {
 }
 
 /**
+ * Tests call the server with fetch() (undici), which keeps an idle connection 4 s; Node's server
+ * closes it after 5 s. A request sent on a connection the server is closing at that moment fails
+ * with ECONNRESET (nodejs/undici#3141), and a loaded machine stretches the gap between test
+ * steps into that window. Here the server never closes an idle connection, so the client always
+ * does first; `app.close()` still closes idle connections.
+ */
+export function leaveIdleConnectionsToClients(app: NestExpressApplication): void {
+  app.getHttpServer().keepAliveTimeout = 0;
+}
+
+/**
  * Starts the real application (the same `createApp` as `main.ts`) on a free loopback port.
  * `env` overrides the test defaults; nothing is read from the process environment.
  */
 export async function startGateway(env: Record<string, string> = {}): Promise<RunningGateway> {
   const settings = { NODE_ENV: 'test', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', ...env };
   const app = await createApp(settings);
+  leaveIdleConnectionsToClients(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || address === null) throw new Error('gateway did not bind');

@@ -2,7 +2,7 @@ import jwt from 'jsonwebtoken';
 import { createApp } from '../../../src/app.factory.js';
 import type { Publication } from '@switchboard/client';
 import type { TypedEmitter } from '@switchboard/client';
-import { TEST_SECRET, type RunningGateway } from '../../support/gateway.js';
+import { leaveIdleConnectionsToClients, TEST_SECRET, type RunningGateway } from '../../support/gateway.js';
 import { request } from '../../support/http.js';
 
 /**
@@ -21,6 +21,7 @@ export async function startGatewayOn(
     ...env,
   };
   const app = await createApp(settings);
+  leaveIdleConnectionsToClients(app);
   await app.listen(port, '127.0.0.1');
   return {
     app,
