@@ -40,13 +40,14 @@ export class GatewayMetrics {
   });
   readonly connects = new Counter({
     name: 'switchboard_connects_total',
-    help: 'Accepted Socket.IO connections',
+    help: 'Accepted Socket.IO connections by their first transport',
+    labelNames: ['transport'] as const,
     registers: [this.registry],
   });
   readonly disconnects = new Counter({
     name: 'switchboard_disconnects_total',
-    help: 'Socket.IO disconnections by reason',
-    labelNames: ['reason'] as const,
+    help: 'Socket.IO disconnections by transport at the time and Socket.IO reason',
+    labelNames: ['transport', 'reason'] as const,
     registers: [this.registry],
   });
   readonly authFailures = new Counter({
@@ -107,4 +108,107 @@ export class GatewayMetrics {
     labelNames: ['transport'] as const,
     registers: [this.registry],
   });
+
+  // --- operations (issue 12): churn, recovery, fan-out, broker health ------------------------
+  // Labels stay bounded: namespaces (the channel prefix before `:`), transports, reasons and
+  // roles, never a channel name or a user id.
+  readonly upgrades = new Counter({
+    name: 'switchboard_transport_upgrades_total',
+    help: 'Connections upgraded from HTTP long-polling to WebSocket',
+    registers: [this.registry],
+  });
+  readonly resubscribes = new Counter({
+    name: 'switchboard_resubscribes_total',
+    help: 'Subscribes that carried `since` (a client resuming a stream), by namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+  readonly recoveries = new Counter({
+    name: 'switchboard_recoveries_total',
+    help: 'Outcome of subscribes with `since`: recovered (gap filled) or not_recovered (client must resync)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly positionLags = new Counter({
+    name: 'switchboard_position_lags_total',
+    help: 'Subscribes with `since` behind the stream top: a client that had missed publications',
+    registers: [this.registry],
+  });
+  readonly namespaceSubscriptions = new Counter({
+    name: 'switchboard_namespace_subscriptions_total',
+    help: 'Accepted subscribes by channel namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+  readonly namespacePublications = new Counter({
+    name: 'switchboard_namespace_publications_total',
+    help: 'Publications accepted by this instance, by channel namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'switchboard_deliveries_total',
+    help: 'Publications emitted to local sockets (one per receiving socket), by channel namespace',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+  readonly fanOut = new Histogram({
+    name: 'switchboard_fanout_size',
+    help: 'Local sockets one publication was emitted to on this instance',
+    buckets: [0, 1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    registers: [this.registry],
+  });
+  readonly brokerHop = new Histogram({
+    name: 'switchboard_broker_hop_seconds',
+    help: 'Redis mode: time from append (on any instance) to the publication received from the feed here',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly localEmit = new Histogram({
+    name: 'switchboard_local_emit_seconds',
+    help: 'Time to emit one publication to the local sockets of its channel',
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    registers: [this.registry],
+  });
+  readonly batchSizes = new Histogram({
+    name: 'switchboard_publish_batch_size',
+    help: 'Items per POST /api/v1/publish/batch request',
+    buckets: [1, 2, 5, 10, 20, 50, 100],
+    registers: [this.registry],
+  });
+  readonly idempotentReplays = new Counter({
+    name: 'switchboard_idempotent_replays_total',
+    help: 'Publishes answered from the idempotency record instead of appended again, by source (rest, batch, chat)',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly payloadsRefused = new Counter({
+    name: 'switchboard_payloads_refused_total',
+    help: 'Client payloads refused before validation, by reason (size, depth)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly redisErrors = new Counter({
+    name: 'switchboard_redis_errors_total',
+    help: 'Errors reported by a Redis client, by role (commands, subscriber)',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+  readonly redisReconnects = new Counter({
+    name: 'switchboard_redis_reconnects_total',
+    help: 'Reconnect attempts of a Redis client, by role (commands, subscriber)',
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+  readonly ready = new Gauge({
+    name: 'switchboard_ready',
+    help: '1 when this instance accepts new connections (what /health/ready answers), else 0',
+    registers: [this.registry],
+  });
+  readonly draining = new Gauge({
+    name: 'switchboard_draining',
+    help: '1 while this instance drains its connections before exit, else 0',
+    registers: [this.registry],
+  });
+  // --- end of operations ---------------------------------------------------------------------
 }

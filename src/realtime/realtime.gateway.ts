@@ -54,17 +54,18 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
 
   handleConnection(socket: GatewaySocket): void {
     this.commands.attach(socket);
-    this.metrics.connects.inc();
     let transport = socket.conn.transport.name;
+    this.metrics.connects.inc({ transport });
     this.metrics.connections.inc({ transport });
     socket.conn.once('upgrade', () => {
       this.metrics.connections.dec({ transport });
       transport = socket.conn.transport.name;
       this.metrics.connections.inc({ transport });
+      this.metrics.upgrades.inc();
     });
     socket.once('disconnect', (reason) => {
       this.metrics.connections.dec({ transport });
-      this.metrics.disconnects.inc({ reason });
+      this.metrics.disconnects.inc({ transport, reason });
       this.expiry.cancel(socket);
       void this.subscriptions.releaseAll(socket);
     });
