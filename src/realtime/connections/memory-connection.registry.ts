@@ -1,19 +1,18 @@
 import type { ConnectionRegistry } from './connection-registry.js';
+import { addTo, hasMember, type OneOrMany, removeFrom, sizeOf } from './one-or-many.js';
 
 export class MemoryConnectionRegistry implements ConnectionRegistry {
-  private readonly users = new Map<string, Set<string>>();
+  private readonly users = new Map<string, OneOrMany<string>>();
 
   acquire(userId: string, connectionId: string, max: number): Promise<boolean> {
-    let connections = this.users.get(userId);
-    if (!connections) this.users.set(userId, (connections = new Set()));
-    if (connections.size >= max && !connections.has(connectionId)) return Promise.resolve(false);
-    connections.add(connectionId);
+    const held = this.users.get(userId);
+    if (sizeOf(held) >= max && !hasMember(held, connectionId)) return Promise.resolve(false);
+    addTo(this.users, userId, connectionId);
     return Promise.resolve(true);
   }
 
   release(userId: string, connectionId: string): Promise<void> {
-    const connections = this.users.get(userId);
-    if (connections?.delete(connectionId) && connections.size === 0) this.users.delete(userId);
+    removeFrom(this.users, userId, connectionId);
     return Promise.resolve();
   }
 }

@@ -3,6 +3,7 @@ import type { SessionTerminatedEvent } from '@switchboard/protocol';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
+import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
@@ -23,7 +24,7 @@ export class LocalControl {
    * adapter subscribes a shard channel per room, and a user's personal-channel room may be
    * left (`unsubscribe`), while this index holds every connection until its disconnect.
    */
-  private readonly sessions = new Map<string, Set<GatewaySocket>>();
+  private readonly sessions = new Map<string, OneOrMany<GatewaySocket>>();
 
   constructor(
     private readonly emitter: ServerEmitter,
@@ -49,23 +50,20 @@ export class LocalControl {
   }
 
   /**
-   * Called by the gateway for each new connection, after its own disconnect listener. A
-   * handshake that passed the revocation check while the revocation was on its way (the
-   * handshake awaits Redis after the check) is ended at once, exactly as if the connection
-   * had been open when the revocation arrived.
+   * Called by the gateway for each new connection, after its disconnect listener is in place
+   * (which calls {@link disconnected}). A handshake that passed the revocation check while the
+   * revocation was on its way (the handshake awaits Redis after the check) is ended at once,
+   * exactly as if the connection had been open when the revocation arrived.
    */
   connected(socket: GatewaySocket): void {
     if (!socket.connected) return;
     const { sub } = socket.data.principal;
-    let sockets = this.sessions.get(sub);
-    if (!sockets) this.sessions.set(sub, (sockets = new Set()));
-    sockets.add(socket);
-    socket.once('disconnect', () => {
-      if (sockets.delete(socket) && sockets.size === 0 && this.sessions.get(sub) === sockets) {
-        this.sessions.delete(sub);
-      }
-    });
+    addTo(this.sessions, sub, socket);
     if (this.revocations.isRevoked(socket.data.principal)) this.terminate(socket, REVOKED);
+  }
+
+  disconnected(socket: GatewaySocket): void {
+    removeFrom(this.sessions, socket.data.principal.sub, socket);
   }
 
   private async run(command: ClusterCommand): Promise<number> {
@@ -109,6 +107,6 @@ export class LocalControl {
 
   /** This instance's connected sockets of `userId` (a copy: terminating one removes it). */
   private connectionsOf(userId: string): GatewaySocket[] {
-    return [...(this.sessions.get(userId) ?? [])].filter((socket) => socket.connected);
+    return membersOf(this.sessions.get(userId)).filter((socket) => socket.connected);
   }
 }

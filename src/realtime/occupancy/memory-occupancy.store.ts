@@ -1,45 +1,54 @@
+import { addTo, hasMember, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
 import type { ChannelOccupancy, Occupancy, OccupancyStore } from './occupancy-store.js';
 
-/** Occupancy of the embedded single instance: channel → user → its connections. */
+/**
+ * Occupancy of the embedded single instance: one index of (channel, user) → its connections
+ * over all channels, and the two counts per channel. A map of users per channel would cost
+ * about 200 bytes of heap on every connection, for its personal channel alone.
+ */
 export class MemoryOccupancyStore implements OccupancyStore {
-  private readonly channels = new Map<string, { users: Map<string, Set<string>>; subscribers: number }>();
+  private readonly connections = new Map<string, OneOrMany<string>>();
+  private readonly channels = new Map<string, { subscribers: number; users: number }>();
 
   add(channel: string, userId: string, connectionId: string): Promise<void> {
-    let entry = this.channels.get(channel);
-    if (!entry) this.channels.set(channel, (entry = { users: new Map(), subscribers: 0 }));
-    let connections = entry.users.get(userId);
-    if (!connections) entry.users.set(userId, (connections = new Set()));
-    if (!connections.has(connectionId)) {
-      connections.add(connectionId);
-      entry.subscribers++;
-    }
+    const key = keyOf(channel, userId);
+    const held = this.connections.get(key);
+    if (hasMember(held, connectionId)) return Promise.resolve();
+    addTo(this.connections, key, connectionId);
+    let counts = this.channels.get(channel);
+    if (!counts) this.channels.set(channel, (counts = { subscribers: 0, users: 0 }));
+    counts.subscribers++;
+    if (held === undefined) counts.users++;
     return Promise.resolve();
   }
 
   remove(channel: string, userId: string, connectionId: string): Promise<void> {
-    const entry = this.channels.get(channel);
-    const connections = entry?.users.get(userId);
-    if (!entry || !connections?.delete(connectionId)) return Promise.resolve();
-    entry.subscribers--;
-    if (connections.size === 0) entry.users.delete(userId);
-    if (entry.users.size === 0) this.channels.delete(channel);
+    const key = keyOf(channel, userId);
+    const counts = this.channels.get(channel);
+    if (!counts || !removeFrom(this.connections, key, connectionId)) return Promise.resolve();
+    counts.subscribers--;
+    if (!this.connections.has(key)) counts.users--;
+    if (counts.subscribers === 0) this.channels.delete(channel);
     return Promise.resolve();
   }
 
   count(channel: string): Promise<Occupancy> {
     const entry = this.channels.get(channel);
-    return Promise.resolve({ subscribers: entry?.subscribers ?? 0, users: entry?.users.size ?? 0 });
+    return Promise.resolve({ subscribers: entry?.subscribers ?? 0, users: entry?.users ?? 0 });
   }
 
   list(prefix: string, limit: number): Promise<ChannelOccupancy[]> {
     const matching = [...this.channels].filter(([name]) => name.startsWith(prefix));
     matching.sort(([a], [b]) => byCodePoint(a, b));
     return Promise.resolve(
-      matching
-        .slice(0, limit)
-        .map(([channel, entry]) => ({ channel, subscribers: entry.subscribers, users: entry.users.size })),
+      matching.slice(0, limit).map(([channel, { subscribers, users }]) => ({ channel, subscribers, users })),
     );
   }
+}
+
+/** Channel names never contain a line feed, so the key is unambiguous. */
+function keyOf(channel: string, userId: string): string {
+  return `${channel}\n${userId}`;
 }
 
 /** The order Redis sorts names in (bytewise; channel names are ASCII), not the locale's. */
