@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 
+export interface ConnectionCensus {
+  readonly byTransport: ReadonlyMap<string, number>;
+  readonly upgraded: number;
+}
+
 /**
  * Every metric of contract §7, in a registry of this app's own (so several apps in one
  * test process never share counters). Labels: `instance` on all, via default labels.
@@ -10,11 +15,20 @@ import { AppConfig } from '../config/app-config.js';
 export class GatewayMetrics {
   readonly registry = new Registry();
 
+  /**
+   * Counted at scrape time from the open connections ({@link census}), not kept up to date
+   * with a listener on every connection's upgrade: that listener cost heap per connection.
+   */
   readonly connections = new Gauge({
     name: 'switchboard_connections',
     help: 'Open Socket.IO connections by transport',
     labelNames: ['transport'] as const,
     registers: [this.registry],
+    collect: () => {
+      const { byTransport } = this.census();
+      for (const transport of ['polling', 'websocket']) this.connections.set({ transport }, 0);
+      for (const [transport, count] of byTransport) this.connections.set({ transport }, count);
+    },
   });
   readonly subscriptions = new Gauge({
     name: 'switchboard_subscriptions',
@@ -116,7 +130,20 @@ export class GatewayMetrics {
     name: 'switchboard_transport_upgrades_total',
     help: 'Connections upgraded from HTTP long-polling to WebSocket',
     registers: [this.registry],
+    collect: () => {
+      this.upgrades.reset();
+      this.upgrades.inc(this.upgradedAndClosed + this.census().upgraded);
+    },
   });
+  /** Upgraded connections that have closed since start (the open ones come from the census). */
+  private upgradedAndClosed = 0;
+
+  /** The open connections by transport, and how many of them upgraded (set by the gateway). */
+  census: () => ConnectionCensus = () => ({ byTransport: new Map(), upgraded: 0 });
+
+  connectionClosed(upgraded: boolean): void {
+    if (upgraded) this.upgradedAndClosed++;
+  }
   readonly resubscribes = new Counter({
     name: 'switchboard_resubscribes_total',
     help: 'Subscribes that carried `since` (a client resuming a stream), by namespace',

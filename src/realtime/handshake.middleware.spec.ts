@@ -37,10 +37,14 @@ function setUp() {
     } as unknown as GatewayMetrics,
     { maxConnectionsPerUser: 5 } as AppConfig,
   );
-  const closeListeners: (() => void)[] = [];
+  const closeListeners = new Set<(this: unknown) => void>();
   const conn = {
     readyState: 'open',
-    once: (_event: string, listener: () => void) => closeListeners.push(listener),
+    on: (_event: string, listener: () => void) => closeListeners.add(listener),
+    off: (_event: string, listener: () => void) => closeListeners.delete(listener),
+    close: () => {
+      for (const listener of closeListeners) listener.call(conn);
+    },
   };
   const socket = {
     id: 'socket-1',
@@ -49,7 +53,7 @@ function setUp() {
     data: {},
   } as unknown as GatewaySocket;
   const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
-  return { registry, conn, closeListeners, outcome };
+  return { registry, conn, socket, middleware, closeListeners, outcome };
 }
 
 describe('HandshakeMiddleware connection slots', () => {
@@ -62,12 +66,24 @@ describe('HandshakeMiddleware connection slots', () => {
     expect(registry.released).toEqual(['socket-1']);
   });
 
-  it('holds the slot of a live client until its connection closes', async () => {
-    const { registry, closeListeners, outcome } = setUp();
+  it('releases the slot of a client that leaves before its connection completes', async () => {
+    const { registry, conn, outcome } = setUp();
     registry.grant();
     expect(await outcome).toBeUndefined();
     expect(registry.released).toEqual([]);
-    for (const listener of closeListeners) listener();
+    conn.close();
+    expect(registry.released).toEqual(['socket-1']);
+  });
+
+  it('holds the slot of a connected client until its disconnect, once', async () => {
+    const { registry, conn, socket, middleware, closeListeners, outcome } = setUp();
+    registry.grant();
+    expect(await outcome).toBeUndefined();
+    middleware.connected(socket);
+    expect(closeListeners.size).toBe(0);
+    conn.close();
+    expect(registry.released).toEqual([]);
+    middleware.disconnected(socket);
     expect(registry.released).toEqual(['socket-1']);
   });
 });

@@ -10,6 +10,7 @@ import { SubscriptionsService } from './subscriptions.service.js';
 import { ErrorCode } from '@switchboard/protocol';
 
 type Next = (error?: Error) => void;
+type EngineConnection = GatewaySocket['conn'];
 
 /** The `connect_error` a client sees: `err.message` is the code, `err.data` says why. */
 export function connectError(code: string, reason: string): Error {
@@ -38,6 +39,10 @@ function tokenOf(socket: GatewaySocket): unknown {
 @Injectable()
 export class HandshakeMiddleware {
   private readonly logger = new Logger(HandshakeMiddleware.name);
+  /** Connections holding a slot whose handshake has not completed yet, by engine connection. */
+  private readonly pending = new Map<EngineConnection, { readonly sub: string; readonly id: string }>();
+  /** One listener for every such connection (called with it as `this`): nothing per socket. */
+  private readonly closedDuringHandshake: (this: EngineConnection) => void;
 
   constructor(
     private readonly tokens: TokenAdmission,
@@ -45,7 +50,16 @@ export class HandshakeMiddleware {
     private readonly subscriptions: SubscriptionsService,
     private readonly metrics: GatewayMetrics,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    const { pending } = this;
+    const release = this.releaseSlot.bind(this);
+    this.closedDuringHandshake = function (this: EngineConnection) {
+      const holder = pending.get(this);
+      if (!holder) return;
+      pending.delete(this);
+      release(holder.sub, holder.id);
+    };
+  }
 
   readonly handle = (socket: GatewaySocket, next: Next): void => {
     this.authenticate(socket).then(
@@ -90,20 +104,32 @@ export class HandshakeMiddleware {
       throw new PassingHandshakeFailure('connection registry unavailable');
     }
     if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
-    const release = (): void => {
-      this.connections.release(principal.sub, socket.id).catch((error: unknown) => {
-        this.metrics.brokerErrors.inc({ operation: 'connections.release' });
-        this.logger.warn(`connection release failed: ${String(error)}`);
-      });
-    };
     // The client may have gone while `acquire` was in flight (Redis): its `close` has fired
     // already and no listener would ever release the slot.
     if (socket.conn.readyState === 'closed') {
-      release();
+      this.releaseSlot(principal.sub, socket.id);
       throw connectError(ErrorCode.Internal, 'connection closed during the handshake');
     }
-    // The engine connection closes in every case, also when the client left before the
-    // namespace connect completed (no `disconnect` then), so the slot is always released.
-    socket.conn.once('close', release);
+    // Until the connection completes, its engine connection's close releases the slot: a
+    // client that leaves before then gets no `disconnect` (Socket.IO drops it silently).
+    this.pending.set(socket.conn, { sub: principal.sub, id: socket.id });
+    socket.conn.on('close', this.closedDuringHandshake);
+  }
+
+  /** The connection completed: from now on its `disconnect` releases the slot ({@link disconnected}). */
+  connected(socket: GatewaySocket): void {
+    this.pending.delete(socket.conn);
+    socket.conn.off('close', this.closedDuringHandshake);
+  }
+
+  disconnected(socket: GatewaySocket): void {
+    this.releaseSlot(socket.data.principal.sub, socket.id);
+  }
+
+  private releaseSlot(userId: string, connectionId: string): void {
+    this.connections.release(userId, connectionId).catch((error: unknown) => {
+      this.metrics.brokerErrors.inc({ operation: 'connections.release' });
+      this.logger.warn(`connection release failed: ${String(error)}`);
+    });
   }
 }

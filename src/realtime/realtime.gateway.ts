@@ -7,7 +7,7 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { TokenError } from '../auth/token-verifier.js';
-import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { type ConnectionCensus, GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { ChannelRegistry } from './channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
@@ -24,6 +24,18 @@ import { SessionExpiry } from './session/session-expiry.js';
 import { SocketServerRef } from './socket-server.ref.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import type { Ack, CommandResult } from '@switchboard/protocol';
+
+/** The open connections of the main namespace by transport, read when `/metrics` is scraped. */
+function census(server: GatewayServer): ConnectionCensus {
+  const byTransport = new Map<string, number>();
+  let upgraded = 0;
+  for (const socket of server.of('/').sockets.values()) {
+    const transport = socket.conn.transport.name;
+    byTransport.set(transport, (byTransport.get(transport) ?? 0) + 1);
+    if (socket.conn.upgraded) upgraded++;
+  }
+  return { byTransport, upgraded };
+}
 
 /**
  * The core commands (subscribe, unsubscribe, presence, auth.refresh) and the connection
@@ -45,34 +57,43 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     private readonly tokens: TokenAdmission,
     private readonly control: LocalControl,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    // One listener function each for every connection, called by Socket.IO and Engine.IO with
+    // the connection as `this`: a closure per connection would cost heap on every socket.
+    const release = this.release.bind(this);
+    this.disconnected = function (this: GatewaySocket, reason: string) {
+      release(this, reason);
+    };
+  }
+
+  private readonly disconnected: (this: GatewaySocket, reason: string) => void;
 
   afterInit(server: GatewayServer): void {
     this.sockets.set(server);
+    this.metrics.census = () => census(server);
     server.use(this.handshake.handle);
   }
 
   handleConnection(socket: GatewaySocket): void {
+    this.handshake.connected(socket);
     this.commands.attach(socket);
-    let transport = socket.conn.transport.name;
-    this.metrics.connects.inc({ transport });
-    this.metrics.connections.inc({ transport });
-    socket.conn.once('upgrade', () => {
-      this.metrics.connections.dec({ transport });
-      transport = socket.conn.transport.name;
-      this.metrics.connections.inc({ transport });
-      this.metrics.upgrades.inc();
-    });
-    socket.once('disconnect', (reason) => {
-      this.metrics.connections.dec({ transport });
-      this.metrics.disconnects.inc({ transport, reason });
-      this.expiry.cancel(socket);
-      void this.subscriptions.releaseAll(socket);
-    });
+    this.metrics.connects.inc({ transport: socket.conn.transport.name });
+    socket.on('disconnect', this.disconnected);
     // Last: a token that expired (or was revoked) during the handshake disconnects at once, and the
     // listener above must already be there to release what the handshake took.
     this.expiry.schedule(socket);
     this.control.connected(socket);
+  }
+
+  /** Everything a connection took is given back here, once, whatever ended it. */
+  private release(socket: GatewaySocket, reason: string): void {
+    // The transport at the end, after any upgrade.
+    this.metrics.disconnects.inc({ transport: socket.conn.transport.name, reason });
+    this.metrics.connectionClosed(socket.conn.upgraded);
+    this.expiry.cancel(socket);
+    this.control.disconnected(socket);
+    this.handshake.disconnected(socket);
+    void this.subscriptions.releaseAll(socket);
   }
 
   @SubscribeMessage('subscribe')

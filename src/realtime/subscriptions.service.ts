@@ -207,6 +207,8 @@ export class SubscriptionsService {
     chains.set(name, settled);
     void settled.then(() => {
       if (chains.get(name) === settled) chains.delete(name);
+      // An idle connection keeps no map (heap per connection).
+      if (chains.size === 0 && this.chains.get(socket) === chains) this.chains.delete(socket);
     });
     return run;
   }

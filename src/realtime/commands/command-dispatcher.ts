@@ -16,20 +16,17 @@ import { nestsDeeperThan } from './payload-depth.js';
 
 const ABUSE_WINDOW_MS = 10_000;
 
-/** Never calls `next`: client events reach no Socket.IO listener, only the dispatcher. */
-const SWALLOW = (): void => undefined;
-
 /** A connection's own command state: its rate limit (the abuse window only once it is hit). */
-export interface CommandState {
-  readonly bucket: TokenBucket;
+export class CommandState extends TokenBucket {
   abuse?: AbuseWindow;
 }
 
 /**
  * Every client packet goes through here, once: the rate limit (`RATE_LIMITED`, disconnecting
  * only sustained abuse), `NOT_FOUND` for anything that is not a command (Socket.IO's own
- * names such as `error` or `disconnect` included: no client event ever reaches a Socket.IO
- * listener), `BAD_REQUEST` for payloads nested deeper than 32 levels before any validation
+ * names such as `error` included; the socket's own listeners are the gateway's `disconnect`, a
+ * name Socket.IO's parser refuses from clients, and an `error` one that ignores a client's),
+ * `BAD_REQUEST` for payloads nested deeper than 32 levels before any validation
  * runs, then the command's handler from the {@link CommandTable}, and its answer to the ack
  * callback or, for a failure sent without one, as an `exception` event.
  *
@@ -40,6 +37,7 @@ export interface CommandState {
 export class CommandDispatcher {
   private readonly logger = new Logger(CommandDispatcher.name);
   private readonly listener: (this: GatewaySocket, event: unknown, ...args: unknown[]) => void;
+  private readonly errorListener: (this: GatewaySocket, error: unknown) => void;
 
   constructor(
     private readonly table: CommandTable,
@@ -51,20 +49,27 @@ export class CommandDispatcher {
     this.listener = function (this: GatewaySocket, event: unknown, ...args: unknown[]) {
       dispatch(this, event, args);
     };
+    const logger = this.logger;
+    this.errorListener = function (this: GatewaySocket, error: unknown) {
+      // Socket.IO's own errors are `Error`s; a client's `error` event (JSON) was answered above.
+      if (error instanceof Error) logger.warn(`socket ${this.id}: ${error.message}`);
+    };
   }
 
   attach(socket: GatewaySocket): void {
     const { perSecond, burst } = this.config.rateLimit;
-    socket.data.commands = { bucket: new TokenBucket(perSecond, burst) };
-    socket.use(SWALLOW);
+    socket.data.commands = new CommandState(perSecond, burst);
     socket.onAny(this.listener);
+    // Socket.IO also emits every client event to the socket's own listeners after `onAny`; that
+    // reaches none, except a client's `error` event, which would throw without a listener.
+    socket.on('error', this.errorListener);
   }
 
   private dispatch(socket: GatewaySocket, event: unknown, args: unknown[]): void {
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckCallback) : undefined;
     const command = typeof event === 'string' ? event : String(event);
     const state = socket.data.commands;
-    if (!state.bucket.tryTake()) {
+    if (!state.tryTake()) {
       this.metrics.rateLimited.inc();
       this.refuse(socket, command, ack, ErrorCode.RateLimited, 'rate limit exceeded, slow down');
       state.abuse ??= new AbuseWindow(10 * this.config.rateLimit.burst, ABUSE_WINDOW_MS);

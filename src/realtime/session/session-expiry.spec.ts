@@ -60,4 +60,25 @@ describe('SessionExpiry', () => {
     expect(expiring.isDisconnected()).toBe(false);
     expect(eternal.isDisconnected()).toBe(false);
   });
+
+  it('expires every connection filed under one second with one timer, and a refreshed one later', () => {
+    const expiry = new SessionExpiry(new ServerEmitter(new SocketServerRef()));
+    expiry.now = () => Date.now();
+    const first = fakeSocket(10);
+    const second = fakeSocket(10);
+    const refreshed = fakeSocket(10);
+    for (const { socket } of [first, second, refreshed]) expiry.schedule(socket);
+    expect(jest.getTimerCount()).toBe(1);
+    refreshed.socket.data.principal = { ...refreshed.socket.data.principal, exp: 20 };
+    expiry.schedule(refreshed.socket);
+    expect(jest.getTimerCount()).toBe(2);
+    jest.advanceTimersByTime(10_000);
+    expect([first.isDisconnected(), second.isDisconnected(), refreshed.isDisconnected()]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expiry.cancel(refreshed.socket);
+    expect(jest.getTimerCount()).toBe(0);
+  });
 });
