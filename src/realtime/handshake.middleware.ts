@@ -65,7 +65,7 @@ export class HandshakeMiddleware {
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.authFailures.inc({ stage: 'handshake' });
-      this.logger.warn(`handshake refused from ${socket.handshake.address}: ${error.reason}`);
+      this.refused(socket, ErrorCode.Unauthorized, error.reason);
       throw connectError(ErrorCode.Unauthorized, error.reason);
     }
     await this.acquireConnection(socket, principal);
@@ -74,9 +74,31 @@ export class HandshakeMiddleware {
     try {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {
-      this.logger.warn(`personal channel feed unavailable: ${String(error)}`);
+      this.refused(socket, ErrorCode.Internal, 'channel feed unavailable', principal.sub, String(error));
       throw new PassingHandshakeFailure('channel feed unavailable');
     }
+  }
+
+  /**
+   * One `handshake.refused` line: the reason the client is told (a token's reason never
+   * quotes the token), the user once the token is known, and a store failure's cause.
+   */
+  private refused(
+    socket: GatewaySocket,
+    code: ErrorCode,
+    reason: string,
+    userId?: string,
+    cause?: string,
+  ): void {
+    this.logger.warn({
+      msg: `handshake refused: ${reason}`,
+      event: 'handshake.refused',
+      code,
+      reason,
+      address: socket.handshake.address,
+      ...(userId !== undefined && { userId }),
+      ...(cause !== undefined && { error: cause }),
+    });
   }
 
   private async acquireConnection(socket: GatewaySocket, principal: Principal): Promise<void> {
@@ -86,10 +108,20 @@ export class HandshakeMiddleware {
       acquired = await this.connections.acquire(principal.sub, socket.id, max);
     } catch (error) {
       this.metrics.brokerErrors.inc({ operation: 'connections.acquire' });
-      this.logger.warn(`connection registry unavailable: ${String(error)}`);
+      this.refused(
+        socket,
+        ErrorCode.Internal,
+        'connection registry unavailable',
+        principal.sub,
+        String(error),
+      );
       throw new PassingHandshakeFailure('connection registry unavailable');
     }
-    if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
+    if (!acquired) {
+      const reason = `at most ${max} connections per user`;
+      this.refused(socket, ErrorCode.LimitExceeded, reason, principal.sub);
+      throw connectError(ErrorCode.LimitExceeded, reason);
+    }
     const release = (): void => {
       this.connections.release(principal.sub, socket.id).catch((error: unknown) => {
         this.metrics.brokerErrors.inc({ operation: 'connections.release' });

@@ -52,11 +52,24 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     server.use(this.handshake.handle);
   }
 
+  /**
+   * Counts and logs the connection's life: one `connection.open` and one `connection.close`
+   * line (user, transport, duration, Socket.IO's reason), never its token or payloads.
+   */
   handleConnection(socket: GatewaySocket): void {
     this.commands.attach(socket);
+    const openedAt = Date.now();
+    const userId = socket.data.principal.sub;
     let transport = socket.conn.transport.name;
     this.metrics.connects.inc({ transport });
     this.metrics.connections.inc({ transport });
+    this.logger.log({
+      msg: 'connection opened',
+      event: 'connection.open',
+      userId,
+      socketId: socket.id,
+      transport,
+    });
     socket.conn.once('upgrade', () => {
       this.metrics.connections.dec({ transport });
       transport = socket.conn.transport.name;
@@ -66,6 +79,15 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     socket.once('disconnect', (reason) => {
       this.metrics.connections.dec({ transport });
       this.metrics.disconnects.inc({ transport, reason });
+      this.logger.log({
+        msg: 'connection closed',
+        event: 'connection.close',
+        userId,
+        socketId: socket.id,
+        transport,
+        durationMs: Date.now() - openedAt,
+        reason,
+      });
       this.expiry.cancel(socket);
       void this.subscriptions.releaseAll(socket);
     });
