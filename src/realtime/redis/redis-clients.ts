@@ -126,11 +126,15 @@ export class RedisClients {
     await Promise.all(
       this.all.map(async ([, client]) => {
         if (client.status === 'end') return;
+        // `quit` resolves on Redis' OK, before the socket closes: waiting for `end` lets the
+        // connection's last state line out before the process exits.
+        const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
         try {
           await withTimeout(client.quit(), 2_000, 'quit');
         } catch {
           client.disconnect();
         }
+        await withTimeout(ended, 1_000, 'end').catch(() => undefined);
       }),
     );
   }
