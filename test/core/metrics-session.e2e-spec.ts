@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { sampleSum, sampleValue, scrapeMetrics } from '../support/metrics.js';
@@ -254,5 +255,20 @@ describe('operations metrics after a scripted session (single instance)', () => 
     });
     expect(sampleValue(after, 'switchboard_ready', { instance: INSTANCE })).toBe(1);
     expect(sampleValue(after, 'switchboard_draining', { instance: INSTANCE })).toBe(0);
+  });
+
+  it('documents every series it exports in the README, with its type', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const operations = readme.slice(
+      readme.indexOf('## Operations'),
+      readme.indexOf('## Delivery guarantees'),
+    );
+    const exported = [...(await scrapeMetrics(gateway.url)).matchAll(/^# TYPE (switchboard_\w+) (\w+)$/gm)];
+    const ours = exported.filter(([, name]) => !name.startsWith('switchboard_process_'));
+    expect(ours.length).toBeGreaterThanOrEqual(30);
+    const undocumented = ours
+      .filter(([, name, type]) => !new RegExp(`^\\| \`${name}\` +\\| ${type} `, 'm').test(operations))
+      .map(([, name, type]) => `${name} (${type})`);
+    expect(undocumented).toEqual([]);
   });
 });
