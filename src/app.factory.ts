@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import iconv from 'iconv-lite';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
+import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import type { EnvSource } from './config/config.module.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
 import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
@@ -14,13 +15,20 @@ import { httpAccessLog } from './http/http-access-log.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 
-/** body-parser failures (413, malformed JSON) in the NestJS error body, not Express's HTML page. */
-function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
-  const status = (error as { status?: unknown }).status;
-  if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
-  const message = status === 413 ? 'request body exceeds MAX_PAYLOAD_BYTES' : 'malformed JSON body';
-  const phrase = status === 413 ? 'Payload Too Large' : 'Bad Request';
-  res.status(status).json({ statusCode: status, message, error: phrase });
+/**
+ * body-parser failures (413, malformed JSON) in the NestJS error body, not Express's HTML page;
+ * a body over `MAX_PAYLOAD_BYTES` counts as a payload refused by size.
+ */
+function bodyParserErrors(metrics: GatewayMetrics): ErrorRequestHandler {
+  const tooBig = metrics.payloadsRefused.labels('size');
+  return (error: unknown, _req, res, next) => {
+    const status = (error as { status?: unknown }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
+    if (status === 413) tooBig.inc();
+    const message = status === 413 ? 'request body exceeds MAX_PAYLOAD_BYTES' : 'malformed JSON body';
+    const phrase = status === 413 ? 'Payload Too Large' : 'Bad Request';
+    res.status(status).json({ statusCode: status, message, error: phrase });
+  };
 }
 
 /**
@@ -44,7 +52,7 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   // body-parser decodes every body through iconv-lite, which loads its encoding tables on
   // first use: ~40 ms inside the first REST call after start. Load them now instead.
   iconv.getDecoder('utf-8');
-  app.use(bodyParserErrors);
+  app.use(bodyParserErrors(app.get(GatewayMetrics)));
   // REST follows the same origin rule as the handshake: unset means any origin (contract §1).
   app.enableCors({ origin: config.corsOrigins ? [...config.corsOrigins] : true });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });

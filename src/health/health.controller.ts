@@ -1,9 +1,8 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config.js';
-import { REALTIME_BACKEND, type RealtimeBackend } from '../realtime/backend/realtime-backend.js';
-import { ShutdownDrain } from '../realtime/shutdown-drain.js';
+import { Readiness } from './readiness.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -11,8 +10,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly drain: ShutdownDrain,
-    @Inject(REALTIME_BACKEND) private readonly backend: RealtimeBackend,
+    private readonly readiness: Readiness,
     private readonly config: AppConfig,
   ) {}
 
@@ -39,11 +37,11 @@ export class HealthController {
 
   private accepting(): HealthIndicatorResult {
     const indicator = this.indicators.check('connections');
-    return this.drain.draining ? indicator.down({ reason: 'draining' }) : indicator.up();
+    return this.readiness.draining ? indicator.down({ reason: 'draining' }) : indicator.up();
   }
 
   private async store(): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check(this.backend.kind);
-    return (await this.backend.isHealthy()) ? indicator.up() : indicator.down({ reason: 'unreachable' });
+    const indicator = this.indicators.check(this.readiness.storeKind);
+    return (await this.readiness.storeHealthy()) ? indicator.up() : indicator.down({ reason: 'unreachable' });
   }
 }

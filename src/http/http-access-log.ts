@@ -1,10 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { pinoHttp } from 'pino-http';
 
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** An incoming id is kept only when it is short and plain: it is written into every log line. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * The request's id: the caller's `X-Request-Id` (a balancer's or a backend's, so one id follows
+ * a request across services) when it is well-formed, else a new UUID; echoed in the response.
+ */
+export function requestId(request: IncomingMessage, response: ServerResponse): string {
+  const incoming = request.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+  response.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}
+
 /**
  * One access-log line per REST request (debug below 400, info for 4xx, error for 5xx),
- * through the application's root pino logger (its level, instance and redaction).
+ * through the application's root pino logger (its level, instance and redaction), with the
+ * request id as `req.id`.
  *
  * Mounted as plain middleware instead of nestjs-pino's, which also binds each request to an
  * AsyncLocalStorage: on Node 20 the first `run()` turns on an async hook for the whole
@@ -16,6 +35,7 @@ import { pinoHttp } from 'pino-http';
 export function httpAccessLog(): RequestHandler {
   return pinoHttp({
     logger: PinoLogger.root,
+    genReqId: requestId,
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
   });

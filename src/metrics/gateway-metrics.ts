@@ -7,6 +7,13 @@ export interface ConnectionCensus {
   readonly upgraded: number;
 }
 
+/** What `switchboard_ready` and `switchboard_draining` read on each scrape. */
+export interface ReadinessSource {
+  readonly draining: boolean;
+  /** What `/health/ready` answers (200: true). */
+  ready(): Promise<boolean>;
+}
+
 /**
  * Every metric of contract §7, in a registry of this app's own (so several apps in one
  * test process never share counters). Labels: `instance` on all, via default labels.
@@ -227,15 +234,28 @@ export class GatewayMetrics {
     labelNames: ['role'] as const,
     registers: [this.registry],
   });
+  /** Set by the health module; until then both gauges stay 0. */
+  private readiness?: ReadinessSource;
   readonly ready = new Gauge({
     name: 'switchboard_ready',
     help: '1 when this instance accepts new connections (what /health/ready answers), else 0',
     registers: [this.registry],
+    collect: async () => {
+      if (this.readiness) this.ready.set((await this.readiness.ready()) ? 1 : 0);
+    },
   });
   readonly draining = new Gauge({
     name: 'switchboard_draining',
     help: '1 while this instance drains its connections before exit, else 0',
     registers: [this.registry],
+    collect: () => {
+      if (this.readiness) this.draining.set(this.readiness.draining ? 1 : 0);
+    },
   });
+
+  /** Both gauges are read at scrape time, so they can never disagree with the probe. */
+  reportReadiness(source: ReadinessSource): void {
+    this.readiness = source;
+  }
   // --- end of operations ---------------------------------------------------------------------
 }

@@ -1,4 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { httpErrorBody } from '../realtime/errors/gateway-error.http-filter.js';
@@ -47,9 +48,14 @@ function check(value: unknown): ItemCheck {
  */
 @Injectable()
 export class BatchPublishService {
-  constructor(private readonly publisher: ChannelPublisher) {}
+  constructor(
+    private readonly publisher: ChannelPublisher,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
+  /** `values` already has 1..100 items (the request DTO); each is checked here. */
   async publish(values: readonly unknown[]): Promise<(PublishedDto | BatchItemFailedDto)[]> {
+    this.metrics.batchSizes.observe(values.length);
     const checks = values.map(check);
     const items = checks.flatMap((c) => (c.ok ? [c.item] : []));
     const outcomes = (await this.publisher.publishBatch(items)).values();

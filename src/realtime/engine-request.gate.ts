@@ -34,19 +34,37 @@ export class EngineRequestGate {
   readonly handle = (request: IncomingMessage, response: ServerResponse, next: Next): void => {
     const origin = request.headers.origin;
     const allowed = this.options.allowedOrigins;
+    const handshake = isHandshake(request);
     if (allowed && origin !== undefined && !allowed.includes(origin)) {
-      this.logger.debug(`refused a request from origin ${origin}`);
-      return refuse(response, 403, `origin ${origin} not allowed`);
+      const reason = `origin ${origin} not allowed`;
+      // A foreign origin's later requests can only follow a handshake refused (and logged) here.
+      if (handshake) this.refused(request, 403, reason, 'warn');
+      else this.logger.debug(`refused a request from origin ${origin}`);
+      return refuse(response, 403, reason);
     }
-    if (isHandshake(request)) {
+    if (handshake) {
       const reason = this.options.passingRefusal();
       if (reason !== null) {
-        this.logger.debug(`refused a handshake: ${reason}`);
+        // Every client retries through a drain or an outage, each retry refused again: the
+        // state itself is logged once (the drain, the Redis connection), these at debug.
+        this.refused(request, 503, reason, 'debug');
         return refuse(response, 503, reason, { 'Retry-After': RETRY_AFTER_SECONDS });
       }
     }
     next();
   };
+
+  private refused(request: IncomingMessage, status: number, reason: string, level: 'warn' | 'debug'): void {
+    const entry = {
+      msg: `handshake refused: ${reason}`,
+      event: 'handshake.refused',
+      status,
+      reason,
+      address: request.socket.remoteAddress,
+    };
+    if (level === 'warn') this.logger.warn(entry);
+    else this.logger.debug(entry);
+  }
 }
 
 /** A request without `sid` opens a new Engine.IO session. */

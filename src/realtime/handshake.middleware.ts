@@ -79,7 +79,7 @@ export class HandshakeMiddleware {
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       this.metrics.authFailures.inc({ stage: 'handshake' });
-      this.logger.warn(`handshake refused from ${socket.handshake.address}: ${error.reason}`);
+      this.refused(socket, ErrorCode.Unauthorized, error.reason);
       throw connectError(ErrorCode.Unauthorized, error.reason);
     }
     await this.acquireConnection(socket, principal);
@@ -88,9 +88,31 @@ export class HandshakeMiddleware {
     try {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {
-      this.logger.warn(`personal channel feed unavailable: ${String(error)}`);
+      this.refused(socket, ErrorCode.Internal, 'channel feed unavailable', principal.sub, String(error));
       throw new PassingHandshakeFailure('channel feed unavailable');
     }
+  }
+
+  /**
+   * One `handshake.refused` line: the reason the client is told (a token's reason never
+   * quotes the token), the user once the token is known, and a store failure's cause.
+   */
+  private refused(
+    socket: GatewaySocket,
+    code: ErrorCode,
+    reason: string,
+    userId?: string,
+    cause?: string,
+  ): void {
+    this.logger.warn({
+      msg: `handshake refused: ${reason}`,
+      event: 'handshake.refused',
+      code,
+      reason,
+      address: socket.handshake.address,
+      ...(userId !== undefined && { userId }),
+      ...(cause !== undefined && { error: cause }),
+    });
   }
 
   private async acquireConnection(socket: GatewaySocket, principal: Principal): Promise<void> {
@@ -100,10 +122,20 @@ export class HandshakeMiddleware {
       acquired = await this.connections.acquire(principal.sub, socket.id, max);
     } catch (error) {
       this.metrics.brokerErrors.inc({ operation: 'connections.acquire' });
-      this.logger.warn(`connection registry unavailable: ${String(error)}`);
+      this.refused(
+        socket,
+        ErrorCode.Internal,
+        'connection registry unavailable',
+        principal.sub,
+        String(error),
+      );
       throw new PassingHandshakeFailure('connection registry unavailable');
     }
-    if (!acquired) throw connectError(ErrorCode.LimitExceeded, `at most ${max} connections per user`);
+    if (!acquired) {
+      const reason = `at most ${max} connections per user`;
+      this.refused(socket, ErrorCode.LimitExceeded, reason, principal.sub);
+      throw connectError(ErrorCode.LimitExceeded, reason);
+    }
     // The client may have gone while `acquire` was in flight (Redis): its `close` has fired
     // already and no listener would ever release the slot.
     if (socket.conn.readyState === 'closed') {

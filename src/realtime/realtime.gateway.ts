@@ -74,10 +74,22 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
     server.use(this.handshake.handle);
   }
 
+  /**
+   * Counts and logs the connection's life: one `connection.open` and one `connection.close`
+   * line (user, transport, duration, Socket.IO's reason), never its token or payloads.
+   */
   handleConnection(socket: GatewaySocket): void {
     this.handshake.connected(socket);
     this.commands.attach(socket);
-    this.metrics.connects.inc({ transport: socket.conn.transport.name });
+    const transport = socket.conn.transport.name;
+    this.metrics.connects.inc({ transport });
+    this.logger.log({
+      msg: 'connection opened',
+      event: 'connection.open',
+      userId: socket.data.principal.sub,
+      socketId: socket.id,
+      transport,
+    });
     socket.on('disconnect', this.disconnected);
     // Last: a token that expired (or was revoked) during the handshake disconnects at once, and the
     // listener above must already be there to release what the handshake took.
@@ -88,8 +100,19 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
   /** Everything a connection took is given back here, once, whatever ended it. */
   private release(socket: GatewaySocket, reason: string): void {
     // The transport at the end, after any upgrade.
-    this.metrics.disconnects.inc({ transport: socket.conn.transport.name, reason });
+    const transport = socket.conn.transport.name;
+    this.metrics.disconnects.inc({ transport, reason });
     this.metrics.connectionClosed(socket.conn.upgraded);
+    this.logger.log({
+      msg: 'connection closed',
+      event: 'connection.close',
+      userId: socket.data.principal.sub,
+      socketId: socket.id,
+      transport,
+      // Engine.IO's handshake time: no clock of our own kept per connection.
+      durationMs: Date.now() - socket.handshake.issued,
+      reason,
+    });
     this.expiry.cancel(socket);
     this.control.disconnected(socket);
     this.handshake.disconnected(socket);

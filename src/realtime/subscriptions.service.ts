@@ -14,6 +14,7 @@ import { PresenceService } from './presence/presence.service.js';
 import type { GatewaySocket } from './realtime.events.js';
 import { ErrorCode, type StreamPosition, type SubscribeAnswer } from '@switchboard/protocol';
 import { ServerEmitter } from './emitter/server-emitter.js';
+import { SubscribeOutcomes } from './subscribe-outcomes.js';
 
 /** A connection's channel subscriptions: rooms, limits, presence and recovery. */
 @Injectable()
@@ -21,6 +22,7 @@ export class SubscriptionsService {
   private readonly logger = new Logger(SubscriptionsService.name);
   /** Per connection and channel, the tail of its subscription commands (see {@link inOrder}). */
   private readonly chains = new WeakMap<GatewaySocket, Map<string, Promise<void>>>();
+  private readonly outcomes: SubscribeOutcomes;
 
   constructor(
     @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
@@ -32,7 +34,9 @@ export class SubscriptionsService {
     private readonly config: AppConfig,
     private readonly emitter: ServerEmitter,
     @Inject(OCCUPANCY_STORE) private readonly occupancy: OccupancyStore,
-  ) {}
+  ) {
+    this.outcomes = new SubscribeOutcomes(metrics);
+  }
 
   /** The personal channel, joined during the handshake; it does not count against the limit. */
   async joinPersonal(socket: GatewaySocket): Promise<void> {
@@ -108,6 +112,7 @@ export class SubscriptionsService {
         // A disconnect during the write found no occupancy to remove yet: undone below.
         this.stillConnected(socket);
       }
+      this.outcomes.accepted(channel.namespace, since, result);
       return { channel: name, ...result };
     } catch (error) {
       if (isNew) await this.undoSubscribe(socket, name, entered);

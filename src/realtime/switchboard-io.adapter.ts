@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './backend/realtime-backend.js';
 import { EngineRequestGate } from './engine-request.gate.js';
+import { PayloadSizeWatch } from './payload-size.watch.js';
 import { type EngineConnection, SlowConsumerLimiter } from './slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 import { applySocketCors } from './socket-cors.js';
@@ -21,6 +22,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
   private readonly config: AppConfig;
   private readonly gate: EngineRequestGate;
   private readonly slowConsumers: SlowConsumerLimiter;
+  private readonly payloadSizes: PayloadSizeWatch;
 
   constructor(
     app: INestApplicationContext,
@@ -30,7 +32,9 @@ export class SwitchboardIoAdapter extends IoAdapter {
     this.config = app.get(AppConfig);
     const drain = app.get(ShutdownDrain);
     const backend = app.get<RealtimeBackend>(REALTIME_BACKEND);
-    this.slowConsumers = new SlowConsumerLimiter(this.config.maxBufferedBytes, app.get(GatewayMetrics));
+    const metrics = app.get(GatewayMetrics);
+    this.slowConsumers = new SlowConsumerLimiter(this.config.maxBufferedBytes, metrics);
+    this.payloadSizes = new PayloadSizeWatch(metrics.payloadsRefused.labels('size'));
     this.gate = new EngineRequestGate({
       allowedOrigins: this.config.corsOrigins,
       passingRefusal: () =>
@@ -51,7 +55,11 @@ export class SwitchboardIoAdapter extends IoAdapter {
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
     server.engine.use(this.gate.handle);
-    server.engine.on('connection', (connection: EngineConnection) => this.slowConsumers.watch(connection));
+    server.engine.use(this.payloadSizes.handle);
+    server.engine.on('connection', (connection: EngineConnection) => {
+      this.slowConsumers.watch(connection);
+      this.payloadSizes.watch(connection);
+    });
     applySocketCors(server.engine, origins);
     if (this.broker) server.adapter(this.broker);
     return server;

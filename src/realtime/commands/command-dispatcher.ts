@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import {
   type Ack,
   type AckCallback,
@@ -38,6 +39,7 @@ export class CommandDispatcher {
   private readonly logger = new Logger(CommandDispatcher.name);
   private readonly listener: (this: GatewaySocket, event: unknown, ...args: unknown[]) => void;
   private readonly errorListener: (this: GatewaySocket, error: unknown) => void;
+  private readonly tooDeep: Counter.Internal;
 
   constructor(
     private readonly table: CommandTable,
@@ -45,6 +47,7 @@ export class CommandDispatcher {
     private readonly metrics: GatewayMetrics,
     private readonly emitter: ServerEmitter,
   ) {
+    this.tooDeep = metrics.payloadsRefused.labels('depth');
     const dispatch = this.dispatch.bind(this);
     this.listener = function (this: GatewaySocket, event: unknown, ...args: unknown[]) {
       dispatch(this, event, args);
@@ -85,6 +88,7 @@ export class CommandDispatcher {
     // One argument is the payload; several (not in the protocol) reach validation as a list.
     const payload = args.length === 1 ? args[0] : args;
     if (nestsDeeperThan(payload, MAX_PAYLOAD_DEPTH)) {
+      this.tooDeep.inc();
       const message = `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`;
       return this.refuse(socket, command, ack, ErrorCode.BadRequest, message, [
         { field: '', messages: [message] },

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { BackendCall } from '../backend-call.js';
@@ -13,6 +13,8 @@ import type { DisconnectedDto, RevokedDto, UnsubscribedDto } from './control.dto
  */
 @Injectable()
 export class ControlService {
+  private readonly logger = new Logger(ControlService.name);
+
   constructor(
     private readonly cluster: ClusterCommands,
     @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore,
@@ -25,6 +27,7 @@ export class ControlService {
   async disconnect(userId: string, reconnect: boolean): Promise<DisconnectedDto> {
     this.metrics.controlActions.inc({ action: 'disconnect' });
     const disconnected = await this.cluster.broadcast({ kind: 'disconnect', userId, reconnect });
+    this.logAction('disconnect', userId, disconnected, { reconnect });
     return { userId, disconnected };
   }
 
@@ -44,6 +47,7 @@ export class ControlService {
       this.revocations.revoke(userId, before, ttl),
     );
     const disconnected = await this.cluster.broadcast({ kind: 'revoke', userId, ...revocation });
+    this.logAction('revoke', userId, disconnected, { before: revocation.before });
     return { userId, before: revocation.before, disconnected };
   }
 
@@ -52,6 +56,24 @@ export class ControlService {
     const resolved = this.registry.resolve(channel);
     this.metrics.controlActions.inc({ action: 'kick' });
     const unsubscribed = await this.cluster.broadcast({ kind: 'kick', channel: resolved.channel, userId });
+    this.logAction('kick', userId, unsubscribed, { channel: resolved.channel });
     return { channel: resolved.channel, userId, unsubscribed };
+  }
+
+  /** One `control.action` line per action taken, with the connections it affected on every instance. */
+  private logAction(
+    action: string,
+    userId: string,
+    affected: number,
+    details: Record<string, unknown>,
+  ): void {
+    this.logger.log({
+      msg: `control ${action} of ${userId}`,
+      event: 'control.action',
+      action,
+      userId,
+      affected,
+      ...details,
+    });
   }
 }

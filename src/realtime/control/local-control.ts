@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { SessionTerminatedEvent } from '@switchboard/protocol';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
@@ -19,6 +19,7 @@ const REVOKED: Termination = { reason: 'revoked', reconnect: false };
  */
 @Injectable()
 export class LocalControl {
+  private readonly logger = new Logger(LocalControl.name);
   /**
    * This instance's connected sockets by user. Not a Socket.IO room: on a cluster the sharded
    * adapter subscribes a shard channel per room, and a user's personal-channel room may be
@@ -36,7 +37,17 @@ export class LocalControl {
 
   async execute(command: ClusterCommand): Promise<number> {
     const affected = await this.run(command);
-    if (affected > 0) this.metrics.controlAffected.inc({ action: command.kind }, affected);
+    if (affected > 0) {
+      this.metrics.controlAffected.inc({ action: command.kind }, affected);
+      // Where it happened: the instance that took the request logs the action and the total.
+      this.logger.log({
+        msg: `control ${command.kind} of ${command.userId} applied to ${affected} local connections`,
+        event: 'control.applied',
+        action: command.kind,
+        userId: command.userId,
+        affected,
+      });
+    }
     return affected;
   }
 

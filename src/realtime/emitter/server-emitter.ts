@@ -50,12 +50,16 @@ export class ServerEmitter {
   /**
    * A stored publication to this instance's subscribers of its channel only: every instance
    * receives the log's feed itself, in offset order, so going through the adapter would
-   * deliver it twice. Returns false before the server exists.
+   * deliver it twice. Returns how many local sockets it went to (the room's size, read in O(1);
+   * a socket still in its handshake counts), or -1 before the server exists. An empty room is
+   * not emitted to at all: Socket.IO would encode the packet for nobody.
    */
-  publicationLocally(publication: Publication): boolean {
-    if (!this.sockets.ready) return false;
-    const target = this.sockets.server.local.to(channelRoom(publication.channel));
-    (target.emit as Emit)(publication.event, publication);
-    return true;
+  publicationLocally(publication: Publication): number {
+    if (!this.sockets.ready) return -1;
+    const { server } = this.sockets;
+    const room = channelRoom(publication.channel);
+    const sockets = server.sockets.adapter.rooms.get(room)?.size ?? 0;
+    if (sockets > 0) (server.local.to(room).emit as Emit)(publication.event, publication);
+    return sockets;
   }
 }

@@ -51,10 +51,16 @@ export class GatewayErrorHttpFilter implements ExceptionFilter {
   private readonly logger = new Logger(GatewayErrorHttpFilter.name);
 
   catch(exception: GatewayError, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     const body = httpErrorBody(exception);
     if (exception instanceof BackendUnavailableError) {
-      this.logger.warn(`REST request failed: backend unavailable: ${String(exception.cause)}`);
+      this.logger.warn({
+        msg: 'REST request failed: backend unavailable',
+        // The access log's id (pino-http sets `req.id`), so this line joins the request's.
+        requestId: http.getRequest<{ id?: unknown }>().id,
+        error: String(exception.cause),
+      });
       // Passing: the Redis clients reconnect within 2 s (retry backoff), so a short wait is enough.
       response.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     }

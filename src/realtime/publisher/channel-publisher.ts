@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Counter } from 'prom-client';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
+import { NamespaceCounter } from '../../metrics/namespace-counter.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import {
   BackendUnavailableError,
@@ -34,6 +36,13 @@ export interface BatchItem extends PublishOptions {
 export type BatchOutcome =
   { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: GatewayError };
 
+/** Who a replayed publish came from, for `switchboard_idempotent_replays_total{source}`. */
+type ReplaySource = 'rest' | 'batch' | 'chat';
+
+/** A single publish's source, from its key's scope (see {@link PublishOptions}). */
+const replaySourceOf = (idempotencyKey: string | undefined): ReplaySource =>
+  idempotencyKey?.startsWith('client:') ? 'chat' : 'rest';
+
 /**
  * The one way a stored publication enters the system: REST controllers and domain
  * services call `publish` (or `publishBatch`); the log assigns the offset and feeds every
@@ -41,12 +50,23 @@ export type BatchOutcome =
  */
 @Injectable()
 export class ChannelPublisher {
+  private readonly published: NamespaceCounter;
+  private readonly replays: Record<ReplaySource, Counter.Internal>;
+
   constructor(
     private readonly registry: ChannelRegistry,
     @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
     private readonly backend: BackendCall,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    this.published = new NamespaceCounter(metrics.namespacePublications);
+    const replays = metrics.idempotentReplays;
+    this.replays = {
+      rest: replays.labels('rest'),
+      batch: replays.labels('batch'),
+      chat: replays.labels('chat'),
+    };
+  }
 
   async publish(
     channel: string,
@@ -61,7 +81,7 @@ export class ChannelPublisher {
     } catch (error) {
       throw unconfirmed(error);
     }
-    if (!result.duplicate) this.metrics.publications.inc();
+    this.count(result, replaySourceOf(options.idempotencyKey));
     return result;
   }
 
@@ -93,7 +113,7 @@ export class ChannelPublisher {
     appended.forEach((outcome, i) => {
       const index = valid[i].index;
       if (outcome.ok) {
-        if (!outcome.result.duplicate) this.metrics.publications.inc();
+        this.count(outcome.result, 'batch');
         outcomes[index] = outcome;
       } else {
         this.metrics.brokerErrors.inc({ operation: 'append' });
@@ -101,6 +121,13 @@ export class ChannelPublisher {
       }
     });
     return outcomes;
+  }
+
+  /** A new publication, or a replay answered from the idempotency record (nothing stored). */
+  private count(result: AppendResult, source: ReplaySource): void {
+    if (result.duplicate) return this.replays[source].inc();
+    this.metrics.publications.inc();
+    this.published.incChannel(result.publication.channel);
   }
 
   /** Checks the channel and event (contract errors) and builds the log's request. */

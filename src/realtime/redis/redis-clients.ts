@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTopology } from '../../config/app-config.js';
 import type { RedisClient } from './lua-script.js';
+import type { RedisEvents, RedisRole } from './redis-events.js';
 import { withTimeout } from './with-timeout.js';
 
 export interface RedisClientsOptions {
@@ -9,9 +10,19 @@ export interface RedisClientsOptions {
   readonly commandTimeoutMs: number;
   /** Start-up fails when Redis cannot be reached within this. */
   readonly connectTimeoutMs: number;
+  readonly events?: RedisEvents;
 }
 
 type Role = 'command' | 'feed' | 'adapter';
+
+const ROLE: Record<Role, RedisRole> = { command: 'commands', feed: 'subscriber', adapter: 'subscriber' };
+
+/** ioredis announces each status it enters with an event of the same name. */
+const STATES = ['connect', 'ready', 'close', 'reconnecting', 'end'] as const;
+type State = (typeof STATES)[number] | 'error';
+
+/** Repeated on every retry during an outage: logged once per outage at info, then at debug. */
+const RETRY_STATES: ReadonlySet<State> = new Set(['close', 'reconnecting', 'error']);
 
 /** Reconnect quickly and forever: an outage ends by itself when Redis returns. */
 const retryDelay = (attempt: number): number => Math.min(100 * attempt, 2_000);
@@ -60,8 +71,10 @@ function createClient(
 
 /**
  * The backend's three Redis connections (three per node in a cluster). Every client has an
- * `error` listener (an unhandled `error` event would crash the process); errors are logged
- * once per outage, not once per reconnect attempt.
+ * `error` listener (an unhandled `error` event would crash the process). Each state change is
+ * one structured log line (`event: 'redis.state'`) and every error and reconnect attempt is
+ * reported to {@link RedisEvents}; the lines an outage repeats on every retry are logged once
+ * per outage, then at debug.
  */
 export class RedisClients {
   private readonly logger = new Logger(RedisClients.name);
@@ -73,8 +86,9 @@ export class RedisClients {
     readonly feed: RedisClient,
     readonly adapter: RedisClient,
     readonly sharded: boolean,
+    private readonly events: RedisEvents,
   ) {
-    for (const [role, client] of this.all) this.watchErrors(role, client);
+    for (const [connection, client] of this.all) this.watch(connection, client);
   }
 
   static async connect(
@@ -86,6 +100,7 @@ export class RedisClients {
       createClient(topology, 'feed', options),
       createClient(topology, 'adapter', options),
       topology.kind === 'cluster',
+      options.events ?? {},
     );
     try {
       await Promise.all(
@@ -111,11 +126,15 @@ export class RedisClients {
     await Promise.all(
       this.all.map(async ([, client]) => {
         if (client.status === 'end') return;
+        // `quit` resolves on Redis' OK, before the socket closes: waiting for `end` lets the
+        // connection's last state line out before the process exits.
+        const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
         try {
           await withTimeout(client.quit(), 2_000, 'quit');
         } catch {
           client.disconnect();
         }
+        await withTimeout(ended, 1_000, 'end').catch(() => undefined);
       }),
     );
   }
@@ -128,20 +147,38 @@ export class RedisClients {
     ];
   }
 
-  private watchErrors(role: Role, client: RedisClient): void {
-    let reported = false;
-    client.on('ready', () => {
-      if (reported) this.logger.log(`Redis ${role} connection is back`);
-      reported = false;
-    });
-    client.on('error', (error: Error) => {
+  private watch(connection: Role, client: RedisClient): void {
+    const role = ROLE[connection];
+    /** The retry states already logged at info since the client was last ready. */
+    const logged = new Set<State>();
+    const line = (state: State, fields: Record<string, unknown> = {}): void => {
+      const repeat = RETRY_STATES.has(state) && logged.has(state);
+      if (RETRY_STATES.has(state)) logged.add(state);
+      const entry = {
+        msg: `Redis ${connection} connection: ${state}`,
+        event: 'redis.state',
+        role,
+        connection,
+        state,
+        ...fields,
+      };
+      if (repeat) this.logger.debug(entry);
+      else if (state === 'error') this.logger.warn(entry);
+      else this.logger.log(entry);
+    };
+    for (const state of STATES) {
+      client.on(state, (delayMs?: number) => {
+        if (state === 'ready') logged.clear();
+        if (state === 'reconnecting') this.events.clientReconnecting?.(role);
+        line(state, state === 'reconnecting' && typeof delayMs === 'number' ? { delayMs } : {});
+      });
+    }
+    const failed = (error: Error, node?: string): void => {
       this.lastError = error.message;
-      if (reported) return this.logger.debug(`Redis ${role} connection: ${error.message}`);
-      reported = true;
-      this.logger.warn(`Redis ${role} connection failed (reconnecting): ${error.message}`);
-    });
-    client.on('node error', (error: Error) =>
-      this.logger.debug(`Redis ${role} cluster node: ${error.message}`),
-    );
+      this.events.clientError?.(role);
+      line('error', { error: error.message, ...(node !== undefined && { node }) });
+    };
+    client.on('error', (error: Error) => failed(error));
+    client.on('node error', (error: Error, node: string) => failed(error, node));
   }
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PublicationListener } from '../history/channel-log.js';
 import type { RedisClient } from './lua-script.js';
 import { parsePublication } from './publication-json.js';
+import type { RedisEvents } from './redis-events.js';
 import type { RedisKeys } from './redis-keys.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -27,6 +28,7 @@ export class RedisPublicationFeed {
     private readonly keys: RedisKeys,
     private readonly sharded: boolean,
     private readonly timeoutMs: number,
+    private readonly events: RedisEvents = {},
   ) {
     subscriber.on(sharded ? 'smessage' : 'message', (_feed: string, message: string) =>
       this.receive(message),
@@ -83,6 +85,7 @@ export class RedisPublicationFeed {
       this.logger.warn(`ignored a malformed feed message: ${String(error)}`);
       return;
     }
+    this.events.feedReceived?.(publication.ts);
     for (const listener of this.listeners) {
       try {
         listener(publication);

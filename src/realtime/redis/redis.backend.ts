@@ -5,6 +5,7 @@ import { DEFAULT_LIVENESS, InstanceLiveness, type InstanceLivenessOptions } from
 import { RedisChannelLog } from './redis-channel.log.js';
 import { RedisClients } from './redis-clients.js';
 import { RedisConnectionRegistry } from './redis-connection.registry.js';
+import type { RedisEvents } from './redis-events.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisOccupancyStore } from './redis-occupancy.store.js';
 import { RedisPresenceStore } from './redis-presence.store.js';
@@ -29,6 +30,8 @@ export interface RedisBackendOptions {
   readonly liveness?: InstanceLivenessOptions;
   readonly commandTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** For the metrics: feed arrivals, client errors and reconnects. */
+  readonly events?: RedisEvents;
 }
 
 /** How long one unanswered readiness ping keeps {@link RedisBackend.available} false. */
@@ -61,6 +64,7 @@ export class RedisBackend implements RealtimeBackend {
     const clients = await RedisClients.connect(config.redis, {
       commandTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      events: options.events,
     });
     const keys = new RedisKeys(config.keyPrefix);
     // INSTANCE_ID plus a nonce: a restarted process with the same id (a StatefulSet pod)
@@ -72,7 +76,13 @@ export class RedisBackend implements RealtimeBackend {
       memberId,
       options.liveness ?? DEFAULT_LIVENESS,
     );
-    const feed = new RedisPublicationFeed(clients.feed, keys, clients.sharded, commandTimeoutMs);
+    const feed = new RedisPublicationFeed(
+      clients.feed,
+      keys,
+      clients.sharded,
+      commandTimeoutMs,
+      options.events,
+    );
     const log = new RedisChannelLog(clients.command, keys, feed, {
       historySize: config.historySize,
       historyTtlSeconds: config.historyTtlSeconds,
