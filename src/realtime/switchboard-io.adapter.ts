@@ -9,6 +9,7 @@ import { PayloadSizeWatch } from './payload-size.watch.js';
 import { type EngineConnection, SlowConsumerLimiter } from './slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 import { applySocketCors } from './socket-cors.js';
+import { publicationParser } from './emitter/publication-parser.js';
 
 import type { AdapterFactory } from './backend/realtime-backend.js';
 
@@ -50,6 +51,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
       serveClient: false,
       transports: ['polling', 'websocket'],
       maxHttpBufferSize: this.config.maxPayloadBytes,
+      parser: publicationParser,
       // No `cors` option: it runs the cors middleware on every poll (see socket-cors.ts).
       cors: undefined,
     };

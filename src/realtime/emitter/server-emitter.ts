@@ -3,6 +3,7 @@ import type { Publication, ServerEventName, ServerEvents } from '@switchboard/pr
 import { channelRoom } from '../channels/channel-room.js';
 import type { GatewaySocket } from '../realtime.events.js';
 import { SocketServerRef } from '../socket-server.ref.js';
+import { SerializedPublication } from './publication-parser.js';
 
 /** Socket.IO's typed `emit` does not accept a generic event name; this is the one widening. */
 type Emit = (event: string, payload: unknown) => boolean;
@@ -52,14 +53,17 @@ export class ServerEmitter {
    * receives the log's feed itself, in offset order, so going through the adapter would
    * deliver it twice. Returns how many local sockets it went to (the room's size, read in O(1);
    * a socket still in its handshake counts), or -1 before the server exists. An empty room is
-   * not emitted to at all: Socket.IO would encode the packet for nobody.
+   * not emitted to at all: Socket.IO would encode the packet for nobody. With its stored JSON
+   * (`json`, the Redis feed message) the packet is built around that text (see
+   * `publicationParser`).
    */
-  publicationLocally(publication: Publication): number {
+  publicationLocally(publication: Publication, json?: string): number {
     if (!this.sockets.ready) return -1;
     const { server } = this.sockets;
     const room = channelRoom(publication.channel);
     const sockets = server.sockets.adapter.rooms.get(room)?.size ?? 0;
-    if (sockets > 0) (server.local.to(room).emit as Emit)(publication.event, publication);
+    const payload = json === undefined ? publication : new SerializedPublication(json);
+    if (sockets > 0) (server.local.to(room).emit as Emit)(publication.event, payload);
     return sockets;
   }
 }

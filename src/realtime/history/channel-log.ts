@@ -24,7 +24,8 @@ export interface AppendResult {
 export type AppendOutcome =
   { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
 
-export type PublicationListener = (publication: Publication) => void;
+/** `json`: the publication as stored JSON, when the log has it (the Redis feed), to send as is. */
+export type PublicationListener = (publication: Publication, json?: string) => void;
 
 /**
  * The per-channel log: offsets, epochs, bounded history and the delivery feed.

@@ -26,12 +26,12 @@ export class LocalDelivery implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.log.onPublication((publication) => this.deliver(publication));
+    this.log.onPublication((publication, json) => this.deliver(publication, json));
   }
 
-  private deliver(publication: Publication): void {
+  private deliver(publication: Publication, json?: string): void {
     const started = performance.now();
-    const sockets = this.emitter.publicationLocally(publication);
+    const sockets = this.emitter.publicationLocally(publication, json);
     if (sockets < 0) return;
     const emitSeconds = (performance.now() - started) / 1000;
     this.metrics.deliveryLatency.observe(Math.max(0, Date.now() - publication.ts) / 1000);

@@ -88,7 +88,7 @@ export class RedisPublicationFeed {
     this.events.feedReceived?.(publication.ts);
     for (const listener of this.listeners) {
       try {
-        listener(publication);
+        listener(publication, message);
       } catch (error) {
         this.logger.error(`publication listener failed on ${publication.channel}: ${String(error)}`);
       }
