@@ -11,7 +11,6 @@ import { ChannelGuard } from './commands/channel.guard.js';
 import { CommandErrorFilter } from './commands/command-error.filter.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { CommandTable } from './commands/command-table.js';
-import { CommandMetricsInterceptor } from './commands/command-metrics.interceptor.js';
 import { SessionGuard } from './commands/session.guard.js';
 import { ChannelControlController } from './control/channel-control.controller.js';
 import { ControlService } from './control/control.service.js';
@@ -63,7 +62,6 @@ import { SubscriptionsService } from './subscriptions.service.js';
     SessionGuard,
     ChannelGuard,
     CommandErrorFilter,
-    CommandMetricsInterceptor,
     RealtimeGateway,
     // The control API (occupancy, disconnect, revoke, kick).
     RevocationRegistry,
@@ -87,7 +85,6 @@ import { SubscriptionsService } from './subscriptions.service.js';
     SessionGuard,
     ChannelGuard,
     CommandErrorFilter,
-    CommandMetricsInterceptor,
   ],
 })
 export class RealtimeModule implements OnModuleInit {

@@ -40,6 +40,7 @@ export class CommandDispatcher {
   private readonly listener: (this: GatewaySocket, event: unknown, ...args: unknown[]) => void;
   private readonly errorListener: (this: GatewaySocket, error: unknown) => void;
   private readonly tooDeep: Counter.Internal;
+  private readonly results = new Map<string, Counter.Internal>();
 
   constructor(
     private readonly table: CommandTable,
@@ -115,8 +116,6 @@ export class CommandDispatcher {
     message: string,
     details: CommandError['details'] = [],
   ): void {
-    const known = this.table.get(command) !== undefined;
-    this.metrics.commands.inc({ command: known ? command : 'unknown', result: code });
     this.answer(socket, command, ack, { ok: false, error: { code, message, details } });
   }
 
@@ -126,11 +125,24 @@ export class CommandDispatcher {
     ack: AckCallback | undefined,
     answer: Ack<unknown>,
   ): void {
+    this.count(command, answer.ok ? 'ok' : answer.error.code);
     if (ack) ack(answer);
     else if (!answer.ok) {
       const { code, message } = answer.error;
       this.emitter.toSocket(socket, 'exception', { code, message, event: command });
     }
+  }
+
+  /**
+   * `switchboard_commands_total`, every answer counted here once (unknown names as `unknown`),
+   * through a child handle per label pair kept after first use: no label hashing per command.
+   */
+  private count(command: string, result: string): void {
+    const name = this.table.get(command) ? command : 'unknown';
+    const key = `${name} ${result}`;
+    let child = this.results.get(key);
+    if (!child) this.results.set(key, (child = this.metrics.commands.labels(name, result)));
+    child.inc();
   }
 }
 

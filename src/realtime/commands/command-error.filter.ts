@@ -6,7 +6,6 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { type Ack, type CommandError, ErrorCode } from '@switchboard/protocol';
 
@@ -27,14 +26,10 @@ const HTTP_CODES: Partial<Record<number, CommandError['code']>> = {
 export class CommandErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger(CommandErrorFilter.name);
 
-  constructor(private readonly metrics: GatewayMetrics) {}
-
   /** The failed command's answer; the dispatcher hands it to the ack or the `exception` event. */
   catch(exception: unknown, host: ArgumentsHost): Ack<never> {
     const command = host.switchToWs().getPattern();
-    const error = this.toCommandError(exception, command);
-    this.metrics.commands.inc({ command, result: error.code });
-    return { ok: false, error };
+    return { ok: false, error: this.toCommandError(exception, command) };
   }
 
   private toCommandError(exception: unknown, command: string): CommandError {
