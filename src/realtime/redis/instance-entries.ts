@@ -2,7 +2,12 @@ import { InstanceIndex } from './instance-index.js';
 import type { RedisClient } from './lua-script.js';
 import type { InstanceEntryKind, RedisKeys } from './redis-keys.js';
 
+/** Ids (socket ids) never contain a line feed; a group (a user id) might, so split at the last. */
 const entryKey = (group: string, id: string): string => `${group}\n${id}`;
+const splitKey = (key: string): [group: string, id: string] => {
+  const at = key.lastIndexOf('\n');
+  return [key.slice(0, at), key.slice(at + 1)];
+};
 
 /**
  * This instance's own entries in a shared Redis structure (presence: channel → connection;
@@ -12,8 +17,11 @@ const entryKey = (group: string, id: string): string => `${group}\n${id}`;
  * retry. The store supplies the Redis writes; this class decides when they run.
  */
 export class InstanceEntries<V> {
-  /** group → id → value, for this instance's live entries. */
-  private readonly local = new Map<string, Map<string, V>>();
+  /**
+   * This instance's live entries, by `group \n id` in one map: a map per group would cost a
+   * few hundred bytes of heap per connection (its user's slots, its personal channel).
+   */
+  private readonly local = new Map<string, V>();
   private readonly failedRemovals = new Map<string, { group: string; id: string }>();
   private readonly index: InstanceIndex;
 
@@ -22,7 +30,7 @@ export class InstanceEntries<V> {
   }
 
   has(group: string, id: string): boolean {
-    return this.local.get(group)?.has(id) ?? false;
+    return this.local.has(entryKey(group, id));
   }
 
   /**
@@ -50,9 +58,7 @@ export class InstanceEntries<V> {
       this.index.release(group);
       return result;
     }
-    let entries = this.local.get(group);
-    if (!entries) this.local.set(group, (entries = new Map<string, V>()));
-    entries.set(id, value);
+    this.local.set(entryKey(group, id), value);
     return result;
   }
 
@@ -61,9 +67,7 @@ export class InstanceEntries<V> {
    * A removal that fails is retried by {@link retry} until Redis takes it.
    */
   async remove<T>(group: string, id: string, erase: () => Promise<T>): Promise<T | undefined> {
-    const entries = this.local.get(group);
-    if (!entries?.delete(id)) return undefined;
-    if (entries.size === 0) this.local.delete(group);
+    if (!this.local.delete(entryKey(group, id))) return undefined;
     let result: T;
     try {
       result = await erase();
@@ -86,7 +90,14 @@ export class InstanceEntries<V> {
     for (const { group } of this.failedRemovals.values()) this.index.release(group, false);
     this.failedRemovals.clear();
     await this.index.restore();
-    for (const [group, entries] of this.local) await rewrite(group, entries);
+    const groups = new Map<string, Map<string, V>>();
+    for (const [key, value] of this.local) {
+      const [group, id] = splitKey(key);
+      let entries = groups.get(group);
+      if (!entries) groups.set(group, (entries = new Map<string, V>()));
+      entries.set(id, value);
+    }
+    for (const [group, entries] of groups) await rewrite(group, entries);
   }
 
   /** Retries the removals that failed; stops at the first that fails again. */
