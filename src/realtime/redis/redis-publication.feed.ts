@@ -7,6 +7,7 @@ import type { RedisKeys } from './redis-keys.js';
 import { withTimeout } from './with-timeout.js';
 
 const RESUBSCRIBE_RETRY_MS = 1000;
+const WATCHED: Promise<void> = Promise.resolve();
 
 /**
  * This instance's end of the channel feeds: one Pub/Sub channel per watched channel (sharded
@@ -47,12 +48,19 @@ export class RedisPublicationFeed {
     if (current) return current;
     const feed = this.keys.channel(channel).feed;
     const command = this.sharded ? this.subscriber.ssubscribe(feed) : this.subscriber.subscribe(feed);
-    const subscribed = withTimeout(command, this.timeoutMs, `subscribe ${feed}`).then(() => undefined);
+    const subscribed: Promise<void> = withTimeout(command, this.timeoutMs, `subscribe ${feed}`).then(
+      () => {
+        // Confirmed: one shared settled promise from now on, not this one and its callbacks
+        // (every connection's personal channel is watched: heap per connection).
+        if (this.watched.get(channel) === subscribed) this.watched.set(channel, WATCHED);
+      },
+      (error: unknown) => {
+        // A failed watch is forgotten so the next subscriber of the channel tries again.
+        if (this.watched.get(channel) === subscribed) this.watched.delete(channel);
+        throw error;
+      },
+    );
     this.watched.set(channel, subscribed);
-    // A failed watch is forgotten so the next subscriber of the channel tries again.
-    subscribed.catch(() => {
-      if (this.watched.get(channel) === subscribed) this.watched.delete(channel);
-    });
     return subscribed;
   }
 
