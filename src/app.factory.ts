@@ -9,6 +9,7 @@ import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import type { EnvSource } from './config/config.module.js';
+import { validateEnv } from './config/validate-env.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
 import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
 import { httpAccessLog } from './http/http-access-log.js';
@@ -36,6 +37,11 @@ function bodyParserErrors(metrics: GatewayMetrics): ErrorRequestHandler {
  * body limits, validation, OpenAPI, the demo page and the Socket.IO adapter.
  */
 export async function createApp(env: EnvSource = process.env): Promise<NestExpressApplication> {
+  if (validateEnv(env).CONFORMANCE === '1') {
+    // The protocol conformance app instead (never in production): loaded only in that mode.
+    const { createConformanceApp } = await import('./conformance/conformance.app.js');
+    return createConformanceApp(env);
+  }
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bufferLogs: true,
     bodyParser: false,

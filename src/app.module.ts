@@ -1,10 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { DocsModule } from './docs/docs.module.js';
-import { AppConfig } from './config/app-config.js';
+import { appLoggerModule } from './config/app-logger.module.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { DevModule } from './dev/dev.module.js';
@@ -24,18 +23,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
-        LoggerModule.forRootAsync({
-          inject: [AppConfig],
-          useFactory: (config: AppConfig) => ({
-            pinoHttp: {
-              level: config.logLevel,
-              base: { instance: config.instanceId },
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
-            },
-            // No request-context middleware: see src/http/http-access-log.ts.
-            forRoutes: [],
-          }),
-        }),
+        appLoggerModule(),
         MetricsModule,
         AuthModule,
         RealtimeModule,

@@ -40,10 +40,17 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
-  const mode =
-    config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
-  logger.log(`Switchboard ${config.instanceId} listening on ${url} — ${mode}; OpenAPI at ${url}/docs`);
-  if (config.jwt.generated) {
+  if (config.conformance) {
+    logger.warn(
+      `Switchboard ${config.instanceId} listening on ${url} — CONFORMANCE=1: the Socket.IO protocol ` +
+        'conformance app (namespaces / and /custom, authentication off); not the gateway, never for production',
+    );
+  } else {
+    const mode =
+      config.redis.kind === 'none' ? 'embedded (in-memory, single instance)' : `redis (${config.redis.kind})`;
+    logger.log(`Switchboard ${config.instanceId} listening on ${url} — ${mode}; OpenAPI at ${url}/docs`);
+  }
+  if (config.jwt.generated && !config.conformance) {
     const token = app
       .get(TokenVerifier)
       .sign({ sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] }, 24 * 3600);

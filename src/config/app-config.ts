@@ -40,6 +40,8 @@ export class AppConfig {
   readonly shutdownDrainMs: number;
   readonly revocationTtlSeconds: number;
   readonly logLevel: EnvDto['LOG_LEVEL'];
+  /** `CONFORMANCE=1`: the protocol conformance app runs instead of the gateway (never in production). */
+  readonly conformance: boolean;
 
   constructor(config: ConfigService<EnvDto, true>) {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
@@ -85,5 +87,6 @@ export class AppConfig {
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');
     this.logLevel = get('LOG_LEVEL');
+    this.conformance = get('CONFORMANCE') === '1';
   }
 }

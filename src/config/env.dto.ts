@@ -194,6 +194,13 @@ export class EnvDto {
   @Max(365 * 24 * 3600)
   REVOCATION_TTL_SECONDS = 86400;
 
+  /**
+   * `1`: the Socket.IO protocol conformance configuration (authentication off, the official
+   * test suite's namespaces and timings); refused in production by `validateEnv`.
+   */
+  @IsIn(['0', '1'], { message: 'CONFORMANCE must be 0 or 1' })
+  CONFORMANCE: '0' | '1' = '0';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 }

@@ -51,6 +51,8 @@ describe('validateEnv', () => {
     [{ STREAM_TTL_SECONDS: '60', HISTORY_TTL_SECONDS: '300' }, 'STREAM_TTL_SECONDS'],
     [{ IDEMPOTENCY_TTL_SECONDS: '0' }, 'IDEMPOTENCY_TTL_SECONDS'],
     [{ POSITION_INTERVAL_SECONDS: '-1' }, 'POSITION_INTERVAL_SECONDS'],
+    [{ CONFORMANCE: 'yes' }, 'CONFORMANCE'],
+    [{ CONFORMANCE: '1', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, 'CONFORMANCE'],
   ])('refuses %p with one line naming %s', (raw, variable) => {
     let error: unknown;
     try {
@@ -78,6 +80,12 @@ describe('validateEnv', () => {
     ]) {
       expect(validateEnv({ REDIS_URL: url }).REDIS_URL).toBe(url);
     }
+  });
+
+  it('accepts the conformance mode outside production (off by default)', () => {
+    expect(validateEnv({}).CONFORMANCE).toBe('0');
+    expect(validateEnv({ CONFORMANCE: '1' }).CONFORMANCE).toBe('1');
+    expect(validateEnv({ CONFORMANCE: '1', NODE_ENV: 'staging' }).CONFORMANCE).toBe('1');
   });
 
   it('accepts production with a secret', () => {

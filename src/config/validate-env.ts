@@ -33,6 +33,7 @@ export const ENV_KEYS = [
   'MAX_BUFFERED_BYTES',
   'SHUTDOWN_DRAIN_MS',
   'REVOCATION_TTL_SECONDS',
+  'CONFORMANCE',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof EnvDto)[];
 
@@ -65,6 +66,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
   if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) {
     throw new ConfigError(
       'Invalid environment variable REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
+    );
+  }
+  if (env.CONFORMANCE === '1' && env.NODE_ENV === 'production') {
+    // Authentication is off in that mode: it must never be what a production deployment runs.
+    throw new ConfigError(
+      'Invalid environment variable CONFORMANCE: the protocol conformance mode (authentication off) is refused when NODE_ENV=production',
     );
   }
   if (env.STREAM_TTL_SECONDS < env.HISTORY_TTL_SECONDS) {

@@ -5,6 +5,8 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { httpErrorBody } from '../realtime/errors/gateway-error.http-filter.js';
 import { ChannelPublisher, type BatchItem } from '../realtime/publisher/channel-publisher.js';
 import { restIdempotencyKey } from '../http/idempotency-key.decorator.js';
+import { detachJsonData, jsonDataProperties } from '../http/json-data.decorator.js';
+import { prototypeKeyPaths, unknownFieldMessage } from '../realtime/commands/prototype-keys.js';
 import type { PublishedDto } from './dto/publish.dto.js';
 import { PublishBatchItemDto, type BatchItemFailedDto } from './dto/publish-batch.dto.js';
 
@@ -28,7 +30,14 @@ function check(value: unknown): ItemCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return bad('each publication must be an object');
   }
-  const dto = plainToInstance(PublishBatchItemDto, value);
+  const unknown = prototypeKeyPaths(value, { deep: false });
+  if (unknown.length > 0) return bad(unknown.map(unknownFieldMessage));
+  // `data` as sent (see JsonData): class-transformer would copy it without such keys.
+  const { envelope, restore } = detachJsonData(
+    jsonDataProperties(PublishBatchItemDto),
+    value as Record<string, unknown>,
+  );
+  const dto = restore(plainToInstance(PublishBatchItemDto, envelope));
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) return bad(messagesOf(errors));
   return {

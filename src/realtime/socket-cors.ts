@@ -10,10 +10,11 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
 /**
  * CORS for Socket.IO's HTTP transport, without Socket.IO's `cors` option: that option puts
  * the `cors` middleware in engine.io, which then runs, behind a promise chain, on every
- * long-poll request, with or without an `Origin`. Here the headers are added where
- * engine.io writes them (its `headers` event), only when the request carries an allowed
- * `Origin`; a preflight (`OPTIONS`, sent by browsers only for custom headers) is answered
- * before engine.io sees it, since engine.io refuses any handshake that is not a GET.
+ * long-poll request, with or without an `Origin`. Here the headers are set on the response
+ * before engine.io handles the request, only when it carries an allowed `Origin`, so every
+ * answer (refusals included) is readable by that origin; a preflight (`OPTIONS`, sent by
+ * browsers only for custom headers) is answered before engine.io sees it, since engine.io
+ * refuses any handshake that is not a GET.
  * `allowRequest` still refuses a foreign origin's handshake on both transports; this only
  * decides what a browser may read.
  *
@@ -23,17 +24,20 @@ export function applySocketCors(engine: Engine, allowed: readonly string[] | und
   const allows = (origin: string | undefined): origin is string =>
     origin !== undefined && (allowed === undefined || allowed.includes(origin));
 
-  engine.on('headers', (headers: OutgoingHttpHeaders, request: IncomingMessage) => {
-    const origin = request.headers.origin;
-    if (!allows(origin)) return;
-    headers['Access-Control-Allow-Origin'] = origin;
-    headers['Access-Control-Allow-Credentials'] = 'true';
-    headers['Vary'] = 'Origin';
-  });
-
   const handleRequest = engine.handleRequest.bind(engine);
   engine.handleRequest = (request: IncomingMessage, response: ServerResponse): void => {
-    if (request.method !== 'OPTIONS') return handleRequest(request, response);
+    if (request.method !== 'OPTIONS') {
+      const origin = request.headers.origin;
+      if (allows(origin)) {
+        // Set on the response before engine.io sees it, so they are merged into whatever it
+        // writes: its handshake and polls, and its own refusals too (a 400 for an unknown
+        // session, the gate's 503), which a browser could not read otherwise.
+        response.setHeader('Access-Control-Allow-Origin', origin);
+        response.setHeader('Access-Control-Allow-Credentials', 'true');
+        response.setHeader('Vary', 'Origin');
+      }
+      return handleRequest(request, response);
+    }
     const origin = request.headers.origin;
     const headers: OutgoingHttpHeaders = { Vary: 'Origin', 'Content-Length': '0' };
     if (allows(origin)) {

@@ -30,6 +30,9 @@ describe('start-up configuration (node dist/main.js)', () => {
     ['CORS_ORIGINS', { CORS_ORIGINS: 'not an origin' }],
     ['NODE_ENV', { NODE_ENV: 'not a name' }],
     ['JWT_SECRET', { NODE_ENV: 'production', JWT_SECRET: '' }],
+    ['CONFORMANCE', { CONFORMANCE: 'true' }],
+    // The protocol conformance mode turns authentication off: never in production.
+    ['CONFORMANCE', { NODE_ENV: 'production', CONFORMANCE: '1' }],
   ])(
     'refuses a bad %s with exit code 1 and one stderr line naming it (%j)',
     async (variable, env) => {

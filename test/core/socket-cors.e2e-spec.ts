@@ -51,6 +51,19 @@ describe('Socket.IO polling CORS', () => {
       expect(poll.headers.get('access-control-allow-origin')).toBe(origin);
     });
 
+    it("makes engine.io's own refusals readable too: a 400 for an unknown session, a POST handshake", async () => {
+      const origin = 'https://app.example.com';
+      const unknown = await request(gateway.url, 'GET', `${HANDSHAKE}&sid=nosuchsession`, {
+        headers: { origin },
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(unknown.headers.get('access-control-allow-credentials')).toBe('true');
+      const post = await request(gateway.url, 'POST', HANDSHAKE, { headers: { origin }, body: '40' });
+      expect(post.status).toBe(400);
+      expect(post.headers.get('access-control-allow-origin')).toBe(origin);
+    });
+
     it('sets no CORS header on a request without an Origin', async () => {
       const { response } = await handshake(gateway);
       expect(response.status).toBe(200);
@@ -86,6 +99,10 @@ describe('Socket.IO polling CORS', () => {
       });
       expect(foreign.status).toBe(403);
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+      const unknown = await request(gateway.url, 'GET', `${HANDSHAKE}&sid=nosuchsession`, {
+        headers: { origin: 'https://evil.test' },
+      });
+      expect(unknown.headers.get('access-control-allow-origin')).toBeNull();
       const response = await preflight(gateway, 'https://evil.test');
       expect(response.headers.get('access-control-allow-origin')).toBeNull();
       expect(response.headers.get('access-control-allow-headers')).toBeNull();

@@ -7,8 +7,10 @@ import WebSocket from 'ws';
  */
 export const ENGINE_PATH = '/socket.io/?EIO=4&transport=';
 
-interface OpenPacket {
+/** Engine.IO's open packet (`0{…}`), as the handshake sends it. */
+export interface OpenPacket {
   sid: string;
+  upgrades: string[];
   pingInterval: number;
   pingTimeout: number;
   maxPayload: number;
@@ -22,6 +24,8 @@ export function pollingFrames(payload: string): string[] {
 /** A raw WebSocket transport, recording every text frame it receives. */
 export class RawWebSocket {
   readonly frames: string[] = [];
+  /** The binary frames' bytes, in order (each is also in {@link frames} as `<binary n>`). */
+  readonly binaries: Buffer[] = [];
   readonly closed: Promise<number>;
   private readonly waiters: { match: (frame: string) => boolean; resolve: (frame: string) => void }[] = [];
   /** Frames no {@link next} has taken yet. */
@@ -31,6 +35,7 @@ export class RawWebSocket {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const frame = isBinary ? `<binary ${data.length}>` : data.toString();
       this.frames.push(frame);
+      if (isBinary) this.binaries.push(Buffer.from(data));
       const waiter = this.waiters.find((w) => w.match(frame));
       if (!waiter) return void this.unclaimed.push(frame);
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -40,9 +45,13 @@ export class RawWebSocket {
     ws.on('error', () => undefined);
   }
 
-  /** Opens the WebSocket (no Engine.IO frame exchanged yet). */
-  static connect(baseUrl: string, headers: Record<string, string> = {}): Promise<RawWebSocket> {
-    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}${ENGINE_PATH}websocket`, { headers });
+  /**
+   * Opens the WebSocket (no Engine.IO frame exchanged yet); with `sid`, as the upgrade of that
+   * polling session.
+   */
+  static connect(baseUrl: string, headers: Record<string, string> = {}, sid?: string): Promise<RawWebSocket> {
+    const query = sid === undefined ? '' : `&sid=${sid}`;
+    const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}${ENGINE_PATH}websocket${query}`, { headers });
     const client = new RawWebSocket(ws);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(client));
@@ -116,6 +125,8 @@ export class RawPolling {
   private constructor(
     private readonly baseUrl: string,
     readonly sid: string,
+    /** The handshake's open packet. */
+    readonly open: OpenPacket,
   ) {}
 
   static async open(baseUrl: string): Promise<RawPolling> {
@@ -123,7 +134,8 @@ export class RawPolling {
     const body = await response.text();
     if (response.status !== 200 || !body.startsWith('0{'))
       throw new Error(`polling handshake answered ${response.status}: ${body}`);
-    return new RawPolling(baseUrl, (JSON.parse(body.slice(1)) as OpenPacket).sid);
+    const open = JSON.parse(body.slice(1)) as OpenPacket;
+    return new RawPolling(baseUrl, open.sid, open);
   }
 
   /** POSTs frames; resolves with the status and body (`ok` when taken). */

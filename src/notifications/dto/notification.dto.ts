@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Allow, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { JsonData } from '../../http/json-data.decorator.js';
 import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type NotificationAnswer } from '@switchboard/protocol';
 
 export class CreateNotificationDto {
@@ -20,7 +21,7 @@ export class CreateNotificationDto {
   body?: string;
 
   @ApiPropertyOptional({ description: 'Any JSON value for the client' })
-  @Allow()
+  @JsonData()
   data?: unknown;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../http/idempotency-key.decorator.js';
+import { JsonData } from '../../http/json-data.decorator.js';
 import { PublishDto, PublishedDto } from './publish.dto.js';
 
 import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS } from '@switchboard/protocol';
@@ -18,13 +19,15 @@ export class PublishBatchItemDto extends PublishDto {
 
 /**
  * The envelope only: its items are validated one by one by the batch service, so that a
- * bad item fails alone (in its result) instead of failing the whole request.
+ * bad item fails alone (in its result) instead of failing the whole request. They reach it
+ * as sent (`@JsonData()`), their `data` untouched.
  */
 export class PublishBatchDto {
   @ApiProperty({ type: [PublishBatchItemDto], minItems: 1, maxItems: BATCH_MAX_ITEMS })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(BATCH_MAX_ITEMS)
+  @JsonData()
   publications!: unknown[];
 }
 

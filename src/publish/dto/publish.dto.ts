@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Allow, IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
+import { JsonData } from '../../http/json-data.decorator.js';
 import { CHANNEL_MAX_LENGTH } from '../../realtime/dto/channel-command.dto.js';
 import { eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
 
@@ -29,7 +30,7 @@ export class PublishDto {
   event!: string;
 
   @ApiProperty({ description: 'Any JSON value; null for none', nullable: true, example: { title: 'Hello' } })
-  @Allow()
+  @JsonData()
   data: unknown = null;
 }
 

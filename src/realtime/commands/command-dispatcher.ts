@@ -70,6 +70,11 @@ export class CommandDispatcher {
   }
 
   private dispatch(socket: GatewaySocket, event: unknown, args: unknown[]): void {
+    // Packets decoded in the same read as the client's DISCONNECT reach the socket a tick after
+    // it left. Socket.IO drops them for its own listeners, but runs `onAny` ones: drop them
+    // here too, rather than act (subscribe, send) for a connection that is gone and answer in
+    // a namespace the client has left.
+    if (!socket.connected) return;
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckCallback) : undefined;
     const command = typeof event === 'string' ? event : String(event);
     const state = socket.data.commands;

@@ -2,6 +2,7 @@ import { Injectable, type PipeTransform, type ArgumentMetadata, ValidationPipe }
 import { MessageBody } from '@nestjs/websockets';
 import type { ValidationError } from 'class-validator';
 import { GatewayError } from '../errors/gateway.error.js';
+import { prototypeKeyPaths, unknownFieldMessage } from './prototype-keys.js';
 import type { ErrorDetail } from '@switchboard/protocol';
 
 /** Flattens nested class-validator errors into `{ field: 'since.offset', messages }`. */
@@ -15,7 +16,8 @@ export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDet
 
 /**
  * Validates a command payload against its DTO (`whitelist`, `forbidNonWhitelisted`) and
- * fails with `BAD_REQUEST` listing the fields.
+ * fails with `BAD_REQUEST` listing the fields; `__proto__`, `constructor` and `prototype`
+ * keys, at any level, are unknown fields too (no command has free-form data).
  */
 @Injectable()
 export class CommandPayloadPipe implements PipeTransform {
@@ -33,6 +35,14 @@ export class CommandPayloadPipe implements PipeTransform {
       throw GatewayError.badRequest('payload must be an object', [
         { field: '', messages: ['payload must be an object'] },
       ]);
+    }
+    // Before the ValidationPipe, which would delete them silently: an unknown field all the same.
+    const prototypeKeys = prototypeKeyPaths(value, { deep: true });
+    if (prototypeKeys.length > 0) {
+      throw GatewayError.badRequest(
+        'invalid payload',
+        prototypeKeys.map((field) => ({ field, messages: [unknownFieldMessage(field)] })),
+      );
     }
     return this.validation.transform(value, metadata);
   }

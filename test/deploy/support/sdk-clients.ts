@@ -15,6 +15,8 @@ export interface RecordingClient {
   readonly disconnects: string[];
   /** Every `resync` its subscription raised (a gap that history could not fill). */
   readonly resyncs: ResyncEvent[];
+  /** `code willRetry` of every refused handshake (`CONNECTION_FAILED true`: the client retries). */
+  readonly connectErrors: string[];
   close(): Promise<void>;
 }
 
@@ -34,7 +36,9 @@ export async function recordingClient(
   const offsets: number[] = [];
   const disconnects: string[] = [];
   const resyncs: ResyncEvent[] = [];
+  const connectErrors: string[] = [];
   client.on('disconnect', ({ reason }) => disconnects.push(reason));
+  client.on('connect_error', (error) => connectErrors.push(`${error.code} ${error.willRetry}`));
   client.on('resync', (event) => resyncs.push(event));
   await client.connect();
   const subscription = client.subscribe(channel, (publication) => offsets.push(publication.offset));
@@ -45,6 +49,7 @@ export async function recordingClient(
     offsets,
     disconnects,
     resyncs,
+    connectErrors,
     close: () => Promise.resolve(client.close()),
   };
 }

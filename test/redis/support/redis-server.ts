@@ -79,6 +79,13 @@ export class PrivateRedis {
     await this.exited;
   }
 
+  /** Kills the server outright (SIGKILL, as a crash or the OOM killer would); resolves once it exited. */
+  async kill(): Promise<void> {
+    if (!this.child || this.child.exitCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Freezes the server (SIGSTOP): connections stay open, nothing answers. */
   pause(): void {
     this.child?.kill('SIGSTOP');
