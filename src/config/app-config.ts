@@ -40,6 +40,8 @@ export class AppConfig {
   readonly shutdownDrainMs: number;
   readonly revocationTtlSeconds: number;
   readonly logLevel: EnvDto['LOG_LEVEL'];
+  /** The Socket.IO admin UI's login; `undefined`: the UI is off (no page, no /admin namespace). */
+  readonly adminUi?: { readonly username: string; readonly passwordHash: string };
 
   constructor(config: ConfigService<EnvDto, true>) {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
@@ -85,5 +87,7 @@ export class AppConfig {
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');
     this.logLevel = get('LOG_LEVEL');
+    const passwordHash = get('ADMIN_UI_PASSWORD_HASH');
+    this.adminUi = passwordHash ? { username: get('ADMIN_UI_USERNAME'), passwordHash } : undefined;
   }
 }

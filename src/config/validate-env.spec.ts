@@ -51,6 +51,10 @@ describe('validateEnv', () => {
     [{ STREAM_TTL_SECONDS: '60', HISTORY_TTL_SECONDS: '300' }, 'STREAM_TTL_SECONDS'],
     [{ IDEMPOTENCY_TTL_SECONDS: '0' }, 'IDEMPOTENCY_TTL_SECONDS'],
     [{ POSITION_INTERVAL_SECONDS: '-1' }, 'POSITION_INTERVAL_SECONDS'],
+    [{ ADMIN_UI_PASSWORD_HASH: 'hunter2' }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_PASSWORD_HASH: `$2b$12$${'a'.repeat(52)}` }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_PASSWORD_HASH: `$2x$12$${'a'.repeat(53)}` }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_USERNAME: 'two words' }, 'ADMIN_UI_USERNAME'],
   ])('refuses %p with one line naming %s', (raw, variable) => {
     let error: unknown;
     try {
@@ -66,6 +70,23 @@ describe('validateEnv', () => {
 
   it('never echoes a secret value back', () => {
     expect(() => validateEnv({ REDIS_URL: 'redis//:pa55word@host' })).toThrow(/^(?!.*pa55word)/);
+    // Someone may paste the password itself where the hash belongs.
+    expect(() => validateEnv({ ADMIN_UI_PASSWORD_HASH: 'pa55word' })).toThrow(
+      /^(?!.*pa55word).*npm run admin-ui:hash/,
+    );
+  });
+
+  it('leaves the admin UI off by default and takes a bcrypt hash ($2a$, $2b$, $2y$) to turn it on', () => {
+    expect(validateEnv({}).ADMIN_UI_PASSWORD_HASH).toBeUndefined();
+    expect(validateEnv({}).ADMIN_UI_USERNAME).toBe('admin');
+    expect(validateEnv({ ADMIN_UI_PASSWORD_HASH: '' }).ADMIN_UI_PASSWORD_HASH).toBeUndefined();
+    for (const prefix of ['$2a$10$', '$2b$12$', '$2y$04$']) {
+      const hash = `${prefix}${'./AZaz09'.repeat(6)}abcde`;
+      expect(validateEnv({ ADMIN_UI_PASSWORD_HASH: hash, ADMIN_UI_USERNAME: 'ops@example' })).toMatchObject({
+        ADMIN_UI_PASSWORD_HASH: hash,
+        ADMIN_UI_USERNAME: 'ops@example',
+      });
+    }
   });
 
   it('accepts what the contract does not forbid: any environment name, short secrets, full Redis URLs', () => {
