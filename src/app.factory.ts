@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ErrorRequestHandler } from 'express';
 import iconv from 'iconv-lite';
 import { Logger } from 'nestjs-pino';
+import { serveAdminUi } from './admin/admin-ui.assets.js';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -62,6 +63,8 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   // REST follows the same origin rule as the handshake: unset means any origin (contract §1).
   app.enableCors({ origin: config.corsOrigins ? [...config.corsOrigins] : true });
   app.useStaticAssets(PUBLIC_DIR, { index: 'index.html' });
+  // Off by default: without ADMIN_UI_PASSWORD_HASH, /admin/ is a 404 and /admin an unknown namespace.
+  if (config.adminUi) serveAdminUi(app);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -42,6 +42,8 @@ export class AppConfig {
   readonly logLevel: EnvDto['LOG_LEVEL'];
   /** `CONFORMANCE=1`: the protocol conformance app runs instead of the gateway (never in production). */
   readonly conformance: boolean;
+  /** The Socket.IO admin UI's login; `undefined`: the UI is off (no page, no /admin namespace). */
+  readonly adminUi?: { readonly username: string; readonly passwordHash: string };
 
   constructor(config: ConfigService<EnvDto, true>) {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
@@ -88,5 +90,7 @@ export class AppConfig {
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');
     this.logLevel = get('LOG_LEVEL');
     this.conformance = get('CONFORMANCE') === '1';
+    const passwordHash = get('ADMIN_UI_PASSWORD_HASH');
+    this.adminUi = passwordHash ? { username: get('ADMIN_UI_USERNAME'), passwordHash } : undefined;
   }
 }

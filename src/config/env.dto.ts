@@ -42,6 +42,8 @@ function IsRedisUrl(): PropertyDecorator {
     });
 }
 /** Origins are `scheme://host[:port]`, comma separated. */
+/** A bcrypt hash as bcrypt libraries write it: `$2a$`, `$2b$` or `$2y$`, cost 04-31, 53 characters of salt and hash. */
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
 
 /**
@@ -200,6 +202,21 @@ export class EnvDto {
    */
   @IsIn(['0', '1'], { message: 'CONFORMANCE must be 0 or 1' })
   CONFORMANCE: '0' | '1' = '0';
+  /** Turns the Socket.IO admin UI on (served at /admin/, namespace /admin); unset: off. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Matches(BCRYPT_HASH, {
+    message:
+      'ADMIN_UI_PASSWORD_HASH must be a bcrypt hash ($2b$12$ followed by 53 characters); make one with npm run admin-ui:hash',
+  })
+  ADMIN_UI_PASSWORD_HASH?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.@-]{1,64}$/, {
+    message: 'ADMIN_UI_USERNAME must be 1-64 characters of A-Z a-z 0-9 _ . @ -',
+  })
+  ADMIN_UI_USERNAME = 'admin';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';

@@ -53,6 +53,10 @@ describe('validateEnv', () => {
     [{ POSITION_INTERVAL_SECONDS: '-1' }, 'POSITION_INTERVAL_SECONDS'],
     [{ CONFORMANCE: 'yes' }, 'CONFORMANCE'],
     [{ CONFORMANCE: '1', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, 'CONFORMANCE'],
+    [{ ADMIN_UI_PASSWORD_HASH: 'hunter2' }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_PASSWORD_HASH: `$2b$12$${'a'.repeat(52)}` }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_PASSWORD_HASH: `$2x$12$${'a'.repeat(53)}` }, 'ADMIN_UI_PASSWORD_HASH'],
+    [{ ADMIN_UI_USERNAME: 'two words' }, 'ADMIN_UI_USERNAME'],
   ])('refuses %p with one line naming %s', (raw, variable) => {
     let error: unknown;
     try {
@@ -68,6 +72,23 @@ describe('validateEnv', () => {
 
   it('never echoes a secret value back', () => {
     expect(() => validateEnv({ REDIS_URL: 'redis//:pa55word@host' })).toThrow(/^(?!.*pa55word)/);
+    // Someone may paste the password itself where the hash belongs.
+    expect(() => validateEnv({ ADMIN_UI_PASSWORD_HASH: 'pa55word' })).toThrow(
+      /^(?!.*pa55word).*npm run admin-ui:hash/,
+    );
+  });
+
+  it('leaves the admin UI off by default and takes a bcrypt hash ($2a$, $2b$, $2y$) to turn it on', () => {
+    expect(validateEnv({}).ADMIN_UI_PASSWORD_HASH).toBeUndefined();
+    expect(validateEnv({}).ADMIN_UI_USERNAME).toBe('admin');
+    expect(validateEnv({ ADMIN_UI_PASSWORD_HASH: '' }).ADMIN_UI_PASSWORD_HASH).toBeUndefined();
+    for (const prefix of ['$2a$10$', '$2b$12$', '$2y$04$']) {
+      const hash = `${prefix}${'./AZaz09'.repeat(6)}abcde`;
+      expect(validateEnv({ ADMIN_UI_PASSWORD_HASH: hash, ADMIN_UI_USERNAME: 'ops@example' })).toMatchObject({
+        ADMIN_UI_PASSWORD_HASH: hash,
+        ADMIN_UI_USERNAME: 'ops@example',
+      });
+    }
   });
 
   it('accepts what the contract does not forbid: any environment name, short secrets, full Redis URLs', () => {

@@ -7,7 +7,7 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** The contract's variables (§1) plus LOG_LEVEL; nothing else in the environment is read. */
+/** The contract's variables (§1) plus LOG_LEVEL and the admin UI's; nothing else in the environment is read. */
 export const ENV_KEYS = [
   'PORT',
   'HOST',
@@ -34,13 +34,15 @@ export const ENV_KEYS = [
   'SHUTDOWN_DRAIN_MS',
   'REVOCATION_TTL_SECONDS',
   'CONFORMANCE',
+  'ADMIN_UI_PASSWORD_HASH',
+  'ADMIN_UI_USERNAME',
   'LOG_LEVEL',
 ] as const satisfies readonly (keyof EnvDto)[];
 
 /** The constraint that explains a failure best: the type or presence check, before range checks. */
 const PRIORITY = ['isString', 'isInt', 'isIn', 'matches'];
 /** Never echoed back: a start-up error line ends up in logs. */
-const SECRETS = new Set(['JWT_SECRET', 'REDIS_URL', 'REDIS_CLUSTER_NODES']);
+const SECRETS = new Set(['JWT_SECRET', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'ADMIN_UI_PASSWORD_HASH']);
 
 function describe(error: ValidationError): string {
   const constraints = error.constraints ?? {};

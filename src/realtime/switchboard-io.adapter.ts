@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import { AdminUiInstrumentation } from '../admin/admin-ui.instrumentation.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from './backend/realtime-backend.js';
@@ -24,6 +25,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
   private readonly gate: EngineRequestGate;
   private readonly slowConsumers: SlowConsumerLimiter;
   private readonly payloadSizes: PayloadSizeWatch;
+  private readonly adminUi?: AdminUiInstrumentation;
 
   constructor(
     app: INestApplicationContext,
@@ -41,6 +43,14 @@ export class SwitchboardIoAdapter extends IoAdapter {
       passingRefusal: () =>
         drain.draining ? 'server is draining' : backend.available ? null : 'backend unavailable',
     });
+    const admin = this.config.adminUi;
+    if (admin) {
+      this.adminUi = new AdminUiInstrumentation({
+        ...admin,
+        instanceId: this.config.instanceId,
+        production: this.config.production,
+      });
+    }
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -64,7 +74,14 @@ export class SwitchboardIoAdapter extends IoAdapter {
     });
     applySocketCors(server.engine, origins);
     if (this.broker) server.adapter(this.broker);
+    // After the adapter: the `/admin` namespace it creates must use the Redis adapter too.
+    this.adminUi?.attach(server);
     return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    this.adminUi?.close();
+    await super.close(server);
   }
 
   /**

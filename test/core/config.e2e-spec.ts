@@ -33,6 +33,7 @@ describe('start-up configuration (node dist/main.js)', () => {
     ['CONFORMANCE', { CONFORMANCE: 'true' }],
     // The protocol conformance mode turns authentication off: never in production.
     ['CONFORMANCE', { NODE_ENV: 'production', CONFORMANCE: '1' }],
+    ['ADMIN_UI_PASSWORD_HASH', { ADMIN_UI_PASSWORD_HASH: 'not-a-bcrypt-hash' }],
   ])(
     'refuses a bad %s with exit code 1 and one stderr line naming it (%j)',
     async (variable, env) => {
@@ -57,5 +58,15 @@ describe('start-up configuration (node dist/main.js)', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('REDIS_URL');
     expect(lines[0]).not.toContain('s3cr3t');
+  }, 40_000);
+
+  it('refuses a plain password where the admin UI wants its bcrypt hash, without echoing it', async () => {
+    const { code, lines } = await startWith({
+      JWT_SECRET: TEST_SECRET,
+      ADMIN_UI_PASSWORD_HASH: 'correct horse',
+    });
+    expect(code).toBe(1);
+    expect(lines).toEqual([expect.stringContaining('ADMIN_UI_PASSWORD_HASH must be a bcrypt hash')]);
+    expect(lines[0]).not.toContain('correct horse');
   }, 40_000);
 });
