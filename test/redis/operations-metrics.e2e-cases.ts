@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import {
   CLUSTER_SECRET,
   type GatewayProcess,
@@ -11,8 +10,6 @@ import { publish } from '../support/publisher.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { PrivateRedis } from './support/redis-server.js';
-
-jest.setTimeout(120_000);
 
 type Labels = Record<string, string>;
 type LogLine = Record<string, unknown> & { level: number; event?: string };

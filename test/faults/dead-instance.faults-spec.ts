@@ -7,7 +7,7 @@ import { RedisKeys } from '../../src/realtime/redis/redis-keys.js';
 import { RedisPresenceStore } from '../../src/realtime/redis/redis-presence.store.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
-import { deleteKeys, testRedisUrl, uniquePrefix } from './support/redis-keyspace.js';
+import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';
 
 jest.setTimeout(90_000);
 

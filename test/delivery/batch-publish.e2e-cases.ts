@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request, type HttpResult } from '../support/http.js';
 import { barrier, serviceToken } from '../support/publisher.js';
@@ -6,8 +5,6 @@ import { SocketPool } from '../support/socket-pool.js';
 import { collect, commandOk } from '../support/socket.js';
 import { PrivateRedis } from '../redis/support/redis-server.js';
 import { startStores, type StoreKind, type Stores } from './support/stores.js';
-
-jest.setTimeout(60_000);
 
 interface Publication {
   channel: string;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { SwitchboardClient, type ResyncEvent } from '@switchboard/client';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { publish } from '../support/publisher.js';
@@ -7,8 +6,6 @@ import { collect, commandOk, connect, waitForEvent, type ClientSocket } from '..
 import { PrivateRedis } from '../redis/support/redis-server.js';
 import { Received } from '../client/support/client-harness.js';
 import { channelKey, startStores, type StoreKind, type Stores } from './support/stores.js';
-
-jest.setTimeout(60_000);
 
 interface PositionEvent {
   channel: string;

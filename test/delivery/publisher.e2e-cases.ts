@@ -1,12 +1,9 @@
-import { jest } from '@jest/globals';
 import { PublishError, SwitchboardPublisher, type RetryInfo } from '@switchboard/client/publisher';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { barrier, serviceToken } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
 import { collect, commandOk, waitForEvent } from '../support/socket.js';
 import { PrivateRedis } from '../redis/support/redis-server.js';
-
-jest.setTimeout(60_000);
 
 interface Publication {
   channel: string;

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { SwitchboardPublisher, type RetryInfo } from '@switchboard/client/publisher';
 import { PrivateRedis } from '../redis/support/redis-server.js';
-import { uniqueChannel, type Transport } from './support/balanced-clients.js';
-import { startCluster, until, type GatewayCluster } from './support/gateway-processes.js';
-import { HAPROXY_CFG, startHaproxy, type Haproxy } from './support/haproxy.js';
-import { recordingClient, type RecordingClient } from './support/sdk-clients.js';
-import { repoPath } from './support/repo-files.js';
+import { uniqueChannel, type Transport } from '../deploy/support/balanced-clients.js';
+import { startCluster, until, type GatewayCluster } from '../deploy/support/gateway-processes.js';
+import { HAPROXY_CFG, startHaproxy, type Haproxy } from '../deploy/support/haproxy.js';
+import { recordingClient, type RecordingClient } from '../deploy/support/sdk-clients.js';
+import { repoPath } from '../deploy/support/repo-files.js';
 
 /**
  * Issue 10's proof, end to end: three gateway processes behind HAProxy on one (private)

@@ -1,12 +1,9 @@
-import { jest } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { sampleValue, scrapeMetrics } from '../support/metrics.js';
 import { type ClientSocket, commandOk, connect } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { PrivateRedis } from './support/redis-server.js';
-
-jest.setTimeout(90_000);
 
 interface PresenceList {
   users: { userId: string }[];

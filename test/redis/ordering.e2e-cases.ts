@@ -1,11 +1,8 @@
-import { jest } from '@jest/globals';
 import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect } from '../support/socket.js';
 import { GatewayPair } from './support/gateway-pair.js';
 import { receiveOffsets } from './support/offsets.js';
-
-jest.setTimeout(120_000);
 
 const PUBLICATIONS = 150;
 

@@ -1,11 +1,8 @@
-import { jest } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { barrier, serviceToken } from '../support/publisher.js';
 import { type ClientSocket, collect, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { PrivateRedis } from '../redis/support/redis-server.js';
-
-jest.setTimeout(60_000);
 
 interface Publication {
   offset: number;

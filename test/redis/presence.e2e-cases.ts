@@ -1,11 +1,8 @@
-import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { GatewayPair } from './support/gateway-pair.js';
-
-jest.setTimeout(60_000);
 
 interface PresenceEvent {
   channel: string;

@@ -1,12 +1,9 @@
-import { jest } from '@jest/globals';
 import { request, type HttpResult } from '../support/http.js';
 import { barrier, serviceToken } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
 import { collect, commandOk } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { startStores, type StoreKind, type Stores } from './support/stores.js';
-
-jest.setTimeout(30_000);
 
 interface Publication {
   channel: string;

@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
@@ -6,8 +5,6 @@ import { request } from '../support/http.js';
 import { type ClientSocket, type ConnectError, commandOk, waitForEvent } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { PrivateRedis } from './support/redis-server.js';
-
-jest.setTimeout(90_000);
 
 /** The HTTP status a raw WebSocket upgrade of a new Engine.IO session gets (101 when accepted). */
 function upgradeStatus(url: string): Promise<number> {

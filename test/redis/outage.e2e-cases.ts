@@ -1,12 +1,9 @@
-import { jest } from '@jest/globals';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, command, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { RedisBackend } from '../../src/realtime/redis/redis.backend.js';
 import { freePort } from '../support/global-setup.js';
 import { PrivateRedis } from './support/redis-server.js';
-
-jest.setTimeout(120_000);
 
 /** Polls `probe` until it returns true; for states no event announces (Redis coming back). */
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {

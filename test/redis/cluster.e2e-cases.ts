@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { Cluster } from 'ioredis';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
@@ -8,8 +7,6 @@ import { countKeys } from './support/redis-keyspace.js';
 import { PrivateCluster } from './support/redis-server.js';
 import { ControlApi, occupancyOf } from '../support/control.js';
 import { eventually } from '../support/wait.js';
-
-jest.setTimeout(180_000);
 
 const PUBLICATIONS = 120;
 

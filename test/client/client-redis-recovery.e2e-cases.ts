@@ -6,8 +6,6 @@ import { freePort } from '../support/global-setup.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';
 import { nextEvent, publish, Received, startGatewayOn } from './support/client-harness.js';
 
-jest.setTimeout(60_000);
-
 describe('client SDK on Redis: publications made while its server was down are recovered', () => {
   const prefix = uniquePrefix('client-recovery');
   const redis = new Redis(testRedisUrl());

@@ -1,12 +1,9 @@
-import { jest } from '@jest/globals';
 import { request } from '../support/http.js';
 import { publish, serviceToken } from '../support/publisher.js';
 import { SocketPool } from '../support/socket-pool.js';
 import { commandOk, waitForEvent } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { channelKey, startStores, type StoreKind, type Stores } from './support/stores.js';
-
-jest.setTimeout(30_000);
 
 interface Publication {
   offset: number;

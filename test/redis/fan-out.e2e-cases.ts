@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
@@ -20,8 +19,6 @@ interface Top {
   recovered?: boolean;
   publications?: Delivered[];
 }
-
-jest.setTimeout(60_000);
 
 describe('redis: two instances behave as one gateway', () => {
   const prefix = uniquePrefix('fan-out');

@@ -1,0 +1,16 @@
+/**
+ * Redis e2e cases, one `*.e2e-cases.ts` file each, run in this one test file: Jest loads every
+ * module again for each test file, and loading NestJS, Socket.IO and the rest cost about a second
+ * of CPU per file (see test/core/core.e2e-spec.ts). One of them alone:
+ * `npm test -- test/redis/redis-cluster.e2e-spec.ts -t '<describe name>'`.
+ */
+import { jest } from '@jest/globals';
+
+import './cluster.e2e-cases.js';
+import './control.e2e-cases.js';
+import './fan-out.e2e-cases.js';
+import './history.e2e-cases.js';
+import './operations-metrics.e2e-cases.js';
+
+// The longest bound any of these cases had as a file of its own.
+jest.setTimeout(180_000);
