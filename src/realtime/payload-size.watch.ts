@@ -29,14 +29,17 @@ export class PayloadSizeWatch {
   };
 
   watch(connection: EngineConnection): void {
-    connection.once('close', (reason: string, description?: unknown) => {
-      if (
-        reason === 'transport error' &&
-        description instanceof Error &&
-        description.message.includes(WS_TOO_BIG)
-      ) {
-        this.refused.inc();
-      }
-    });
+    connection.on('close', this.closed);
   }
+
+  /** One listener for every connection: nothing allocated per connection. */
+  private readonly closed = (reason: string, description?: unknown): void => {
+    if (
+      reason === 'transport error' &&
+      description instanceof Error &&
+      description.message.includes(WS_TOO_BIG)
+    ) {
+      this.refused.inc();
+    }
+  };
 }

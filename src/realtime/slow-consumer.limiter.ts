@@ -40,27 +40,47 @@ function packetSize(packet: EnginePacket): number {
  */
 export class SlowConsumerLimiter {
   private readonly logger = new Logger(SlowConsumerLimiter.name);
+  /**
+   * Per connection, the bytes in Engine.IO's write buffer (what `packetCreate` added since the
+   * last `flush`) and whether its cut is scheduled. The listeners are shared by every
+   * connection (Engine.IO calls them with the connection as `this`): closures per connection
+   * would cost heap on each.
+   */
+  private readonly queues = new WeakMap<EngineConnection, { queued: number; cutting: boolean }>();
+  private readonly packetCreated: (this: EngineConnection, packet: EnginePacket) => void;
+  private readonly flushed: (this: EngineConnection) => void;
 
   constructor(
     private readonly maxBufferedBytes: number,
     private readonly metrics: GatewayMetrics,
-  ) {}
-
-  watch(connection: EngineConnection): void {
-    /** Bytes in Engine.IO's write buffer: what `packetCreate` added since the last `flush`. */
-    let queued = 0;
-    let cutting = false;
-    connection.on('packetCreate', (packet: EnginePacket) => {
-      if (!cutting && queued + this.sendBuffered(connection) > this.maxBufferedBytes) {
-        cutting = true;
+  ) {
+    const { queues } = this;
+    const over = (connection: EngineConnection, queued: number): boolean =>
+      queued + this.sendBuffered(connection) > this.maxBufferedBytes;
+    const cut = this.cut.bind(this);
+    this.packetCreated = function (this: EngineConnection, packet: EnginePacket) {
+      const queue = queues.get(this);
+      if (!queue) return;
+      if (!queue.cutting && over(this, queue.queued)) {
+        queue.cutting = true;
         // Not inside the emit that queued the packet (a broadcast iterating over a room):
         // closing runs the disconnect handlers, which leave rooms.
-        process.nextTick(() => this.cut(connection, queued));
+        const queued = queue.queued;
+        process.nextTick(() => cut(this, queued));
       }
-      queued += packetSize(packet);
-    });
-    // Engine.IO hands its whole write buffer to the transport and empties it.
-    connection.on('flush', () => (queued = 0));
+      queue.queued += packetSize(packet);
+    };
+    this.flushed = function (this: EngineConnection) {
+      // Engine.IO hands its whole write buffer to the transport and empties it.
+      const queue = queues.get(this);
+      if (queue) queue.queued = 0;
+    };
+  }
+
+  watch(connection: EngineConnection): void {
+    this.queues.set(connection, { queued: 0, cutting: false });
+    connection.on('packetCreate', this.packetCreated);
+    connection.on('flush', this.flushed);
   }
 
   /** The WebSocket's own send buffer; polling has none (its response is written at once). */
