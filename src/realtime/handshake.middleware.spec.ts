@@ -24,8 +24,7 @@ class SlowRegistry implements ConnectionRegistry {
   }
 }
 
-function setUp() {
-  const registry = new SlowRegistry();
+function setUp(registry = new SlowRegistry()) {
   const principal: Principal = { sub: 'alice', roles: [], channels: [] };
   const middleware = new HandshakeMiddleware(
     { admit: () => principal } as unknown as TokenAdmission,
@@ -46,14 +45,18 @@ function setUp() {
       for (const listener of closeListeners) listener.call(conn);
     },
   };
-  const socket = {
-    id: 'socket-1',
+  const socket = socketOn(conn, 'socket-1');
+  const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
+  return { registry, conn, socket, middleware, closeListeners, outcome };
+}
+
+function socketOn(conn: unknown, id: string): GatewaySocket {
+  return {
+    id,
     conn,
     handshake: { auth: { token: 't' }, headers: {}, address: '127.0.0.1' },
     data: {},
   } as unknown as GatewaySocket;
-  const outcome = new Promise<Error | undefined>((resolve) => middleware.handle(socket, resolve));
-  return { registry, conn, socket, middleware, closeListeners, outcome };
 }
 
 describe('HandshakeMiddleware connection slots', () => {
@@ -85,5 +88,32 @@ describe('HandshakeMiddleware connection slots', () => {
     expect(registry.released).toEqual([]);
     middleware.disconnected(socket);
     expect(registry.released).toEqual(['socket-1']);
+  });
+
+  it('releases every slot of a connection that sent a second CONNECT before the first completed', async () => {
+    const { registry, conn, middleware, closeListeners, outcome } = setUp();
+    registry.grant();
+    expect(await outcome).toBeUndefined();
+    const second = socketOn(conn, 'socket-2');
+    const secondOutcome = new Promise<Error | undefined>((resolve) => middleware.handle(second, resolve));
+    registry.grant();
+    expect(await secondOutcome).toBeUndefined();
+    expect(closeListeners.size).toBe(1);
+    conn.close();
+    expect(registry.released.sort()).toEqual(['socket-1', 'socket-2']);
+  });
+
+  it('still releases the pending one when the other completed first', async () => {
+    const { registry, conn, socket, middleware, closeListeners, outcome } = setUp();
+    registry.grant();
+    expect(await outcome).toBeUndefined();
+    const second = socketOn(conn, 'socket-2');
+    const secondOutcome = new Promise<Error | undefined>((resolve) => middleware.handle(second, resolve));
+    registry.grant();
+    expect(await secondOutcome).toBeUndefined();
+    middleware.connected(socket);
+    expect(closeListeners.size).toBe(1);
+    conn.close();
+    expect(registry.released).toEqual(['socket-2']);
   });
 });

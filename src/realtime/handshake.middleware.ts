@@ -3,6 +3,7 @@ import type { Principal } from '../auth/principal.js';
 import { TokenError } from '../auth/token-verifier.js';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { addTo, membersOf, type OneOrMany, removeFrom } from './connections/one-or-many.js';
 import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
 import type { GatewaySocket } from './realtime.events.js';
 import { TokenAdmission } from './revocation/token-admission.js';
@@ -11,6 +12,10 @@ import { ErrorCode } from '@switchboard/protocol';
 
 type Next = (error?: Error) => void;
 type EngineConnection = GatewaySocket['conn'];
+interface SlotHolder {
+  readonly sub: string;
+  readonly id: string;
+}
 
 /** The `connect_error` a client sees: `err.message` is the code, `err.data` says why. */
 export function connectError(code: string, reason: string): Error {
@@ -39,8 +44,11 @@ function tokenOf(socket: GatewaySocket): unknown {
 @Injectable()
 export class HandshakeMiddleware {
   private readonly logger = new Logger(HandshakeMiddleware.name);
-  /** Connections holding a slot whose handshake has not completed yet, by engine connection. */
-  private readonly pending = new Map<EngineConnection, { readonly sub: string; readonly id: string }>();
+  /**
+   * Slots whose handshake has not completed yet, by engine connection: usually one, but a
+   * client may send a second CONNECT for the namespace while the first is still here.
+   */
+  private readonly pending = new Map<EngineConnection, OneOrMany<SlotHolder>>();
   /** One listener for every such connection (called with it as `this`): nothing per socket. */
   private readonly closedDuringHandshake: (this: EngineConnection) => void;
 
@@ -54,10 +62,9 @@ export class HandshakeMiddleware {
     const { pending } = this;
     const release = this.releaseSlot.bind(this);
     this.closedDuringHandshake = function (this: EngineConnection) {
-      const holder = pending.get(this);
-      if (!holder) return;
+      const holders = membersOf(pending.get(this));
       pending.delete(this);
-      release(holder.sub, holder.id);
+      for (const holder of holders) release(holder.sub, holder.id);
     };
   }
 
@@ -88,6 +95,8 @@ export class HandshakeMiddleware {
     try {
       await this.subscriptions.joinPersonal(socket);
     } catch (error) {
+      // A client that left meanwhile is no outage: nothing to report, nobody to tell.
+      if (socket.conn.readyState !== 'open') throw new PassingHandshakeFailure('the client left');
       this.refused(socket, ErrorCode.Internal, 'channel feed unavailable', principal.sub, String(error));
       throw new PassingHandshakeFailure('channel feed unavailable');
     }
@@ -144,14 +153,15 @@ export class HandshakeMiddleware {
     }
     // Until the connection completes, its engine connection's close releases the slot: a
     // client that leaves before then gets no `disconnect` (Socket.IO drops it silently).
-    this.pending.set(socket.conn, { sub: principal.sub, id: socket.id });
-    socket.conn.on('close', this.closedDuringHandshake);
+    if (!this.pending.has(socket.conn)) socket.conn.on('close', this.closedDuringHandshake);
+    addTo(this.pending, socket.conn, { sub: principal.sub, id: socket.id });
   }
 
   /** The connection completed: from now on its `disconnect` releases the slot ({@link disconnected}). */
   connected(socket: GatewaySocket): void {
-    this.pending.delete(socket.conn);
-    socket.conn.off('close', this.closedDuringHandshake);
+    const holder = membersOf(this.pending.get(socket.conn)).find(({ id }) => id === socket.id);
+    if (holder) removeFrom(this.pending, socket.conn, holder);
+    if (!this.pending.has(socket.conn)) socket.conn.off('close', this.closedDuringHandshake);
   }
 
   disconnected(socket: GatewaySocket): void {

@@ -109,7 +109,7 @@ export class RealtimeGateway implements OnGatewayInit<GatewayServer>, OnGatewayC
       userId: socket.data.principal.sub,
       socketId: socket.id,
       transport,
-      // Engine.IO's handshake time: no clock of our own kept per connection.
+      // Since the client's CONNECT arrived (Socket.IO's `handshake.issued`): no clock of our own per connection.
       durationMs: Date.now() - socket.handshake.issued,
       reason,
     });

@@ -65,8 +65,7 @@ export class SlowConsumerLimiter {
         queue.cutting = true;
         // Not inside the emit that queued the packet (a broadcast iterating over a room):
         // closing runs the disconnect handlers, which leave rooms.
-        const queued = queue.queued;
-        process.nextTick(() => cut(this, queued));
+        process.nextTick(() => cut(this, queue.queued));
       }
       queue.queued += packetSize(packet);
     };

@@ -140,7 +140,7 @@ export class CommandDispatcher {
 
   /**
    * `switchboard_commands_total`, every answer counted here once (unknown names as `unknown`),
-   * through a child handle per label pair kept after first use: no label hashing per command.
+   * through a child handle per label pair kept after first use: no label object built per command.
    */
   private count(command: string, result: string): void {
     const name = this.table.get(command) ? command : 'unknown';

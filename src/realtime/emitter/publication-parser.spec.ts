@@ -32,4 +32,15 @@ describe('publicationParser', () => {
     expect(encoder.encode(binary)).toEqual(stock.encode(binary));
     expect(encoder.encode(withAck)).toEqual(stock.encode(withAck));
   });
+
+  it('refuses a serialised publication anywhere else, where it would go out as {"json": …}', () => {
+    const serialized = new SerializedPublication(JSON.stringify(publication));
+    const withAck = { type: PacketType.EVENT, nsp: '/', id: 1, data: ['news', serialized] };
+    const extraArgument = { type: PacketType.EVENT, nsp: '/', data: ['news', serialized, 2] };
+    for (const packet of [withAck, extraArgument]) {
+      expect(() => {
+        encoder.encode(packet);
+      }).toThrow('one argument');
+    }
+  });
 });

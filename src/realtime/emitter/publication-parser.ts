@@ -18,6 +18,10 @@ class PublicationEncoder extends Encoder {
       const nsp = packet.nsp && packet.nsp !== '/' ? `${packet.nsp},` : '';
       return [`${PacketType.EVENT}${nsp}[${JSON.stringify(data[0])},${data[1].json}]`];
     }
+    // Anywhere else (an ack, more arguments) Socket.IO would send it as `{"json": …}`: refuse.
+    if (Array.isArray(data) && data.some((item) => item instanceof SerializedPublication)) {
+      throw new Error('a serialised publication goes only as the one argument of an event without ack');
+    }
     return super.encode(packet);
   }
 }

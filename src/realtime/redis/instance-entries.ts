@@ -2,7 +2,7 @@ import { InstanceIndex } from './instance-index.js';
 import type { RedisClient } from './lua-script.js';
 import type { InstanceEntryKind, RedisKeys } from './redis-keys.js';
 
-/** Ids (socket ids) never contain a line feed; a group (a user id) might, so split at the last. */
+/** Ids are socket ids (base64id, never a line feed): split at the last one. */
 const entryKey = (group: string, id: string): string => `${group}\n${id}`;
 const splitKey = (key: string): [group: string, id: string] => {
   const at = key.lastIndexOf('\n');
@@ -97,7 +97,12 @@ export class InstanceEntries<V> {
       if (!entries) groups.set(group, (entries = new Map<string, V>()));
       entries.set(id, value);
     }
-    for (const [group, entries] of groups) await rewrite(group, entries);
+    for (const [group, entries] of groups) {
+      // An entry removed while earlier groups were rewritten must not be written back: nothing
+      // would ever remove it again.
+      for (const id of entries.keys()) if (!this.local.has(entryKey(group, id))) entries.delete(id);
+      if (entries.size > 0) await rewrite(group, entries);
+    }
   }
 
   /** Retries the removals that failed; stops at the first that fails again. */
