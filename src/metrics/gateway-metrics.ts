@@ -105,6 +105,19 @@ export class GatewayMetrics {
   constructor(config: AppConfig) {
     this.registry.setDefaultLabels({ instance: config.instanceId });
     collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_process_' });
+    // Known label values start at 0: a series that first appears at 1 has no earlier sample,
+    // so `rate()` and `increase()` would miss its first burst (a first outage, a first resync).
+    for (const transport of ['polling', 'websocket']) {
+      this.connects.labels(transport).inc(0);
+      this.slowConsumerCloses.labels(transport).inc(0);
+    }
+    for (const result of ['recovered', 'not_recovered']) this.recoveries.labels(result).inc(0);
+    for (const reason of ['size', 'depth']) this.payloadsRefused.labels(reason).inc(0);
+    for (const source of ['rest', 'batch', 'chat']) this.idempotentReplays.labels(source).inc(0);
+    for (const role of ['commands', 'subscriber']) {
+      this.redisErrors.labels(role).inc(0);
+      this.redisReconnects.labels(role).inc(0);
+    }
   }
 
   // --- Control API (disconnect, revoke, kick) -----------------------------------------------
