@@ -59,6 +59,10 @@ export class SlowConsumerLimiter {
       queued + this.sendBuffered(connection) > this.maxBufferedBytes;
     const cut = this.cut.bind(this);
     this.packetCreated = function (this: EngineConnection, packet: EnginePacket) {
+      // A writable transport takes the packet at once (Engine.IO flushes right after this
+      // event), and its earlier sends have completed: nothing waits. The usual case, and the
+      // only cost this guard adds to a delivery.
+      if (this.transport.writable) return;
       const queue = queues.get(this);
       if (!queue) return;
       if (!queue.cutting && over(this, queue.queued)) {
