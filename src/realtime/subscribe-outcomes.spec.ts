@@ -32,7 +32,8 @@ describe('SubscribeOutcomes', () => {
       'namespace=public': 1,
     });
     expect(await values(metrics.resubscribes)).toEqual({});
-    expect(await values(metrics.recoveries)).toEqual({});
+    // Both results are exported from the start, at 0 (so rate() sees the first one).
+    expect(await values(metrics.recoveries)).toEqual({ 'result=recovered': 0, 'result=not_recovered': 0 });
     expect(await values(metrics.positionLags)).toEqual({ '': 0 });
   });
 
