@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { ControlApi } from '../support/control.js';
+import { ControlApi, ending, terminated } from '../support/control.js';
 import { startGateway, TEST_SECRET, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { barrier, publish } from '../support/publisher.js';
@@ -21,30 +21,6 @@ const issuedAt = (sub: string, iat: number | undefined): string =>
   iat === undefined
     ? jwt.sign({ sub, channels: ['chat:ctl-*'] }, TEST_SECRET, { noTimestamp: true })
     : jwt.sign({ sub, channels: ['chat:ctl-*'], iat }, TEST_SECRET);
-
-interface Terminated {
-  event: string;
-  data: { reason: string; reconnect: boolean };
-  ts: number;
-}
-
-/** The `session.terminated` event and then the disconnect reason, in the order they arrived. */
-function ending(socket: ClientSocket): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  socket.on('session.terminated', (event: Terminated) => seen.push(event));
-  return new Promise((resolve) =>
-    socket.once('disconnect', (reason) => {
-      seen.push(reason);
-      resolve(seen);
-    }),
-  );
-}
-
-const terminated = (reason: string, reconnect: boolean) => ({
-  event: 'session.terminated',
-  data: { reason, reconnect },
-  ts: expect.any(Number),
-});
 
 describe('control API: disconnect, revoke, kick (single instance)', () => {
   let gateway: RunningGateway;

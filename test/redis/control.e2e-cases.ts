@@ -3,7 +3,7 @@ import { InstanceLiveness } from '../../src/realtime/redis/instance-liveness.js'
 import { RedisClients } from '../../src/realtime/redis/redis-clients.js';
 import { RedisKeys } from '../../src/realtime/redis/redis-keys.js';
 import { RedisOccupancyStore } from '../../src/realtime/redis/redis-occupancy.store.js';
-import { ControlApi, occupancyOf } from '../support/control.js';
+import { ControlApi, ending, occupancyOf, terminated } from '../support/control.js';
 import { startGateway, TEST_SECRET, type RunningGateway } from '../support/gateway.js';
 import { barrier, publish } from '../support/publisher.js';
 import {
@@ -22,23 +22,6 @@ import { testRedisUrl } from './support/redis-keyspace.js';
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 const issuedAt = (sub: string, iat: number): string =>
   jwt.sign({ sub, channels: ['chat:*'], iat }, TEST_SECRET);
-
-/** The `session.terminated` event and then the disconnect reason, in the order they arrived. */
-function ending(socket: ClientSocket): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  socket.on('session.terminated', (event: unknown) => seen.push(event));
-  return new Promise((resolve) =>
-    socket.once('disconnect', (reason) => {
-      seen.push(reason);
-      resolve(seen);
-    }),
-  );
-}
-const terminated = (reason: string, reconnect: boolean) => ({
-  event: 'session.terminated',
-  data: { reason, reconnect },
-  ts: expect.any(Number),
-});
 
 describe('redis: the control API across instances', () => {
   const pair = new GatewayPair('control');

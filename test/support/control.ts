@@ -1,3 +1,5 @@
+import { expect } from '@jest/globals';
+import type { ClientSocket } from './socket.js';
 import type { RunningGateway } from './gateway.js';
 import { type HttpResult, request } from './http.js';
 import { serviceToken } from './publisher.js';
@@ -72,3 +74,22 @@ export async function occupancyOf(
   if (response.status !== 200) throw new Error(`GET ${channel} answered ${response.status}`);
   return { subscribers: response.body.subscribers, users: response.body.users };
 }
+
+/** The `session.terminated` event and then the disconnect reason, in the order they arrived. */
+export function ending(socket: ClientSocket): Promise<unknown[]> {
+  const seen: unknown[] = [];
+  socket.on('session.terminated', (event: unknown) => seen.push(event));
+  return new Promise((resolve) =>
+    socket.once('disconnect', (reason) => {
+      seen.push(reason);
+      resolve(seen);
+    }),
+  );
+}
+
+/** What `session.terminated` looks like for `reason`, as a Jest matcher. */
+export const terminated = (reason: string, reconnect: boolean) => ({
+  event: 'session.terminated',
+  data: { reason, reconnect },
+  ts: expect.any(Number),
+});
