@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -15,6 +16,10 @@ import {
 
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+/** An integer variable: its string converted, then checked to lie in `[min, max]`. */
+function IntInRange(min: number, max: number): PropertyDecorator {
+  return applyDecorators(Transform(toInt), IsInt(), Min(min), Max(max));
+}
 const blankToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
@@ -51,10 +56,7 @@ const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
  * Property names are the variable names so a failure message names the variable.
  */
 export class EnvDto {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntInRange(0, 65535)
   PORT = 3000;
 
   @Transform(blankToUndefined)
@@ -115,85 +117,46 @@ export class EnvDto {
   @Matches(ORIGINS, { message: 'CORS_ORIGINS must be comma-separated http(s)://host[:port] origins' })
   CORS_ORIGINS?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntInRange(1, 100_000)
   HISTORY_SIZE = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(30 * 24 * 3600)
+  @IntInRange(1, 30 * 24 * 3600)
   HISTORY_TTL_SECONDS = 300;
 
   /** A channel's epoch and top offset outlive its history (contract v2); at least the history TTL. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(365 * 24 * 3600)
+  @IntInRange(1, 365 * 24 * 3600)
   STREAM_TTL_SECONDS = 30 * 24 * 3600;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(30 * 24 * 3600)
+  @IntInRange(1, 30 * 24 * 3600)
   IDEMPOTENCY_TTL_SECONDS = 300;
 
   /** `0` turns `channel.position` off. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(24 * 3600)
+  @IntInRange(0, 24 * 3600)
   POSITION_INTERVAL_SECONDS = 15;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(16 * 1024 * 1024)
+  @IntInRange(1024, 16 * 1024 * 1024)
   MAX_PAYLOAD_BYTES = 65536;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntInRange(1, 100_000)
   RATE_LIMIT_PER_SECOND = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntInRange(1, 1_000_000)
   RATE_LIMIT_BURST = 40;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100_000)
+  @IntInRange(1, 100_000)
   MAX_SUBSCRIPTIONS = 256;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
+  @IntInRange(1, 1_000_000)
   MAX_CONNECTIONS_PER_USER = 50;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(1024 * 1024 * 1024)
+  @IntInRange(1024, 1024 * 1024 * 1024)
   MAX_BUFFERED_BYTES = 1048576;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(10 * 60 * 1000)
+  @IntInRange(0, 10 * 60 * 1000)
   SHUTDOWN_DRAIN_MS = 5000;
 
   /** How long a control-API revocation is enforced (one day; at least the longest token lifetime). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(365 * 24 * 3600)
+  @IntInRange(1, 365 * 24 * 3600)
   REVOCATION_TTL_SECONDS = 86400;
 
   /**
