@@ -24,8 +24,8 @@ function ephemeralLow(): number {
 }
 
 const LOWEST_PORT = 20_000;
-// A Redis Cluster node also binds its port + 10000.
-const HIGHEST_PORT = 55_535;
+const CLUSTER_BUS_OFFSET = 10_000;
+const HIGHEST_PORT = 65_535 - CLUSTER_BUS_OFFSET;
 
 /**
  * A port nothing listens on, for a server started later (a child process) or restarted on the
@@ -33,14 +33,20 @@ const HIGHEST_PORT = 55_535;
  * a port that listen(0) just handed out and released would soon be handed to another file's
  * listen(0), between this check and its use; ports outside the range are never handed out.
  */
-export async function freePort(): Promise<number> {
-  const top = Math.min(ephemeralLow(), HIGHEST_PORT + 1) - 1;
+export async function freePort(busOffset = 0): Promise<number> {
+  const top = Math.min(ephemeralLow(), HIGHEST_PORT + 1) - 1 - busOffset;
   for (let attempt = 0; attempt < 100 && top > LOWEST_PORT; attempt++) {
     const port = randomInt(LOWEST_PORT, top + 1);
-    if (await canListen(port)) return port;
+    if ((await canListen(port)) && (busOffset === 0 || (await canListen(port + busOffset)))) return port;
   }
   throw new Error(`no free port between ${LOWEST_PORT} and ${top}`);
 }
+
+/**
+ * A port for a Redis Cluster node, which also binds port + 10000 (its cluster bus): both free,
+ * and both below the ephemeral range (a bus port in it could be taken by any connection).
+ */
+export const freeClusterPort = (): Promise<number> => freePort(CLUSTER_BUS_OFFSET);
 
 async function answers(url: string): Promise<boolean> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });

@@ -3,12 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort } from '../../support/global-setup.js';
+import { freeClusterPort, freePort } from '../../support/global-setup.js';
 
-/** Resolves once `redis-cli -p port ping` answers PONG; rejects after `timeoutMs`. */
-async function untilAnswers(port: number, timeoutMs = 10_000): Promise<void> {
+/** Resolves once `redis-cli -p port ping` answers PONG; rejects after `timeoutMs` or once `exited()`. */
+async function untilAnswers(port: number, exited: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (exited()) throw new Error(`redis-server on ${port} exited while starting`);
     const client = new Redis(port, '127.0.0.1', {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
@@ -69,7 +70,9 @@ export class PrivateRedis {
     process.once('exit', kill);
     child.once('exit', () => process.off('exit', kill));
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    await untilAnswers(this.port);
+    // A server that exits at once (its port or cluster bus port taken) says so now, not after
+    // the wait for an answer times out.
+    await untilAnswers(this.port, () => child.exitCode !== null || child.signalCode !== null);
   }
 
   /** Stops the server the way an operator (or a crash with SIGTERM) would; resolves once it exited. */
@@ -109,8 +112,9 @@ export class PrivateCluster {
   static async start(): Promise<PrivateCluster> {
     const nodes: PrivateRedis[] = [];
     for (let i = 0; i < 3; i++) {
+      const port = await freeClusterPort();
       nodes.push(
-        await PrivateRedis.start(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf']),
+        await PrivateRedis.start(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'], port),
       );
     }
     const cluster = new PrivateCluster(nodes);
