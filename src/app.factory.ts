@@ -11,8 +11,8 @@ import { AppConfig } from './config/app-config.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import type { EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
-import { REALTIME_BACKEND, type RealtimeBackend } from './realtime/backend/realtime-backend.js';
-import { SwitchboardIoAdapter } from './realtime/switchboard-io.adapter.js';
+import { STORE_BACKEND, type StoreBackend } from './core/stores/store-backend.js';
+import { SwitchboardIoAdapter } from './core/connections/switchboard-io.adapter.js';
 import { httpAccessLog } from './http/http-access-log.js';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
@@ -79,7 +79,7 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
-  const backend = app.get<RealtimeBackend>(REALTIME_BACKEND);
+  const backend = app.get<StoreBackend>(STORE_BACKEND);
   app.useWebSocketAdapter(new SwitchboardIoAdapter(app, backend.socketAdapter));
   return app;
 }

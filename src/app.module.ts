@@ -11,8 +11,8 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublishModule } from './publish/publish.module.js';
-import { GatewayErrorHttpFilter } from './realtime/errors/gateway-error.http-filter.js';
-import { RealtimeModule } from './realtime/realtime.module.js';
+import { GatewayErrorHttpFilter } from './http/gateway-error.http-filter.js';
+import { CoreModule } from './core/core.module.js';
 
 const DEV_ENVIRONMENTS = new Set(['development', 'test']);
 
@@ -26,7 +26,7 @@ export class AppModule {
         appLoggerModule(),
         MetricsModule,
         AuthModule,
-        RealtimeModule,
+        CoreModule,
         ChatModule,
         NotificationsModule,
         PublishModule,

@@ -19,7 +19,7 @@ async function bootstrap(): Promise<void> {
     import('./app.factory.js'),
     import('./config/app-config.js'),
     import('./auth/token-verifier.js'),
-    import('./realtime/shutdown-drain.js'),
+    import('./core/connections/shutdown-drain.js'),
   ]);
 
   let app: Awaited<ReturnType<typeof CreateApp>>;

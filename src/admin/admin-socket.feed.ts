@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { Namespace, Server, Socket } from 'socket.io';
-import type { SocketData } from '../realtime/realtime.events.js';
+import type { SocketData } from '../core/connections/gateway-socket.js';
 
 /** What the admin UI shows of a socket (the shape its `all_sockets` and `socket_connected` carry). */
 export interface AdminSocketView {

@@ -1,5 +1,5 @@
 import { isChannelGranted, type Principal } from '../auth/principal.js';
-import type { ChannelPolicy } from '../realtime/channels/channel-policy.js';
+import type { ChannelPolicy } from '../core/channels/channel-policy.js';
 import type { ChannelName } from '@switchboard/protocol';
 
 /** `chat:{room}`: for tokens whose `channels` grant the room; history and presence. */

@@ -1,10 +1,10 @@
 import { ConnectedSocket, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { presenceUser } from '../realtime/presence/presence.service.js';
-import { ServerEmitter } from '../realtime/emitter/server-emitter.js';
-import { ActsOnChannel, type ChannelSelector } from '../realtime/commands/channel.guard.js';
-import { Payload } from '../realtime/commands/command-payload.pipe.js';
-import { GatewayCommands } from '../realtime/commands/gateway-commands.decorator.js';
-import { type GatewaySocket, ok } from '../realtime/realtime.events.js';
+import { presenceUser } from '../core/connections/presence.service.js';
+import { ServerEmitter } from '../core/delivery/server-emitter.js';
+import { ActsOnChannel, type ChannelSelector } from '../core/connections/commands/channel.guard.js';
+import { Payload } from '../core/connections/commands/command-payload.pipe.js';
+import { GatewayCommands } from '../core/connections/commands/gateway-commands.decorator.js';
+import { type GatewaySocket, ok } from '../core/connections/gateway-socket.js';
 import { ChatChannelPolicy } from './chat-channel.policy.js';
 import { ChatService } from './chat.service.js';
 import { ChatSendDto, ChatTypingDto } from './dto/chat.dto.js';

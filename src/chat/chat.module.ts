@@ -1,13 +1,13 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ChannelRegistry } from '../realtime/channels/channel-registry.js';
-import { RealtimeModule } from '../realtime/realtime.module.js';
+import { ChannelRegistry } from '../core/channels/channel-registry.js';
+import { CoreModule } from '../core/core.module.js';
 import { ChatChannelPolicy } from './chat-channel.policy.js';
 import { ChatController } from './chat.controller.js';
 import { ChatGateway } from './chat.gateway.js';
 import { ChatService } from './chat.service.js';
 
 @Module({
-  imports: [RealtimeModule],
+  imports: [CoreModule],
   controllers: [ChatController],
   providers: [ChatService, ChatGateway],
 })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { ChannelPublisher } from '../realtime/publisher/channel-publisher.js';
+import { ChannelPublisher } from '../core/channels/channel-publisher.js';
 import { ChatChannelPolicy } from './chat-channel.policy.js';
 
 export interface ChatAuthor {

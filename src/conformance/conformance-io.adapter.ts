@@ -3,10 +3,10 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { EngineRequestGate } from '../realtime/engine-request.gate.js';
-import { type EngineConnection, SlowConsumerLimiter } from '../realtime/slow-consumer.limiter.js';
-import { ShutdownDrain } from '../realtime/shutdown-drain.js';
-import { applySocketCors } from '../realtime/socket-cors.js';
+import { EngineRequestGate } from '../core/connections/engine-request.gate.js';
+import { type EngineConnection, SlowConsumerLimiter } from '../core/delivery/slow-consumer.limiter.js';
+import { ShutdownDrain } from '../core/connections/shutdown-drain.js';
+import { applySocketCors } from '../core/connections/socket-cors.js';
 
 /**
  * The settings the official Socket.IO v5 protocol test suite is written against: it checks

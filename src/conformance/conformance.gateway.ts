@@ -1,7 +1,7 @@
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
-import type { GatewayServer } from '../realtime/realtime.events.js';
-import { SocketServerRef } from '../realtime/socket-server.ref.js';
+import type { GatewayServer } from '../core/connections/gateway-socket.js';
+import { SocketServerRef } from '../core/delivery/socket-server.ref.js';
 
 type Ack = (...args: unknown[]) => void;
 

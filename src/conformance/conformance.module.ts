@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { appLoggerModule } from '../config/app-logger.module.js';
 import { AppConfigModule, type EnvSource } from '../config/config.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
-import { ShutdownDrain } from '../realtime/shutdown-drain.js';
-import { SocketServerRef } from '../realtime/socket-server.ref.js';
+import { ShutdownDrain } from '../core/connections/shutdown-drain.js';
+import { SocketServerRef } from '../core/delivery/socket-server.ref.js';
 import { ConformanceGateway, CustomConformanceGateway } from './conformance.gateway.js';
 
 /**

@@ -3,10 +3,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { RoomParamPipe } from '../chat/room-param.pipe.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
-import { ChannelInfoDto, DisconnectDto, DisconnectedDto } from '../realtime/control/control.dto.js';
-import { ControlService } from '../realtime/control/control.service.js';
-import { OccupancyQueries } from '../realtime/control/occupancy-queries.service.js';
-import { UserIdParamPipe } from '../realtime/control/user-id-param.pipe.js';
+import { ChannelInfoDto, DisconnectDto, DisconnectedDto } from '../http/control/control.dto.js';
+import { ControlService } from '../core/control/control.service.js';
+import { OccupancyQueries } from '../core/channels/occupancy-queries.service.js';
+import { UserIdParamPipe } from '../http/control/user-id-param.pipe.js';
 
 /**
  * The demo page's admin panel: a room's occupancy and "disconnect this user", for any signed-in

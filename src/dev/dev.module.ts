@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { RealtimeModule } from '../realtime/realtime.module.js';
+import { CoreModule } from '../core/core.module.js';
 import { DevControlController } from './dev-control.controller.js';
 import { DevTokenController } from './dev-token.controller.js';
 
@@ -10,7 +10,7 @@ import { DevTokenController } from './dev-token.controller.js';
  * rather than widening the notifications module's exports for a dev helper.
  */
 @Module({
-  imports: [RealtimeModule],
+  imports: [CoreModule],
   controllers: [DevTokenController, DevControlController],
   providers: [NotificationsService],
 })

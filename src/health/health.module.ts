@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { RealtimeModule } from '../realtime/realtime.module.js';
+import { CoreModule } from '../core/core.module.js';
 import { HealthController } from './health.controller.js';
 import { Readiness } from './readiness.js';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), RealtimeModule],
+  imports: [TerminusModule.forRoot({ logger: false }), CoreModule],
   controllers: [HealthController],
   providers: [Readiness],
 })

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { REALTIME_BACKEND, type RealtimeBackend } from '../realtime/backend/realtime-backend.js';
-import { ShutdownDrain } from '../realtime/shutdown-drain.js';
+import { STORE_BACKEND, type StoreBackend } from '../core/stores/store-backend.js';
+import { ShutdownDrain } from '../core/connections/shutdown-drain.js';
 
 /**
  * Whether this instance accepts new connections: not draining, and its store answers. The one
@@ -12,7 +12,7 @@ import { ShutdownDrain } from '../realtime/shutdown-drain.js';
 export class Readiness implements OnModuleInit {
   constructor(
     private readonly drain: ShutdownDrain,
-    @Inject(REALTIME_BACKEND) private readonly backend: RealtimeBackend,
+    @Inject(STORE_BACKEND) private readonly backend: StoreBackend,
     private readonly metrics: GatewayMetrics,
   ) {}
 
@@ -25,7 +25,7 @@ export class Readiness implements OnModuleInit {
   }
 
   /** `memory` or `redis`: the name of the store's readiness check. */
-  get storeKind(): RealtimeBackend['kind'] {
+  get storeKind(): StoreBackend['kind'] {
     return this.backend.kind;
   }
 

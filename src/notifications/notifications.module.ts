@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { RealtimeModule } from '../realtime/realtime.module.js';
+import { CoreModule } from '../core/core.module.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 
 /** Publishes into the core's personal `user:` channels; it owns no namespace of its own. */
 @Module({
-  imports: [RealtimeModule],
+  imports: [CoreModule],
   controllers: [NotificationsController],
   providers: [NotificationsService],
 })

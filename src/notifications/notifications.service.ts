@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { UserChannelPolicy } from '../realtime/channels/user-channel.policy.js';
-import { ChannelPublisher } from '../realtime/publisher/channel-publisher.js';
+import { UserChannelPolicy } from '../core/channels/user-channel.policy.js';
+import { ChannelPublisher } from '../core/channels/channel-publisher.js';
 import type { CreateNotificationDto, NotificationCreatedDto } from './dto/notification.dto.js';
 
 export const NOTIFICATION_EVENT = 'notification';

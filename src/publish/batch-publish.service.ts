@@ -2,11 +2,11 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { httpErrorBody } from '../realtime/errors/gateway-error.http-filter.js';
-import { ChannelPublisher, type BatchItem } from '../realtime/publisher/channel-publisher.js';
+import { httpErrorBody } from '../http/gateway-error.http-filter.js';
+import { ChannelPublisher, type BatchItem } from '../core/channels/channel-publisher.js';
 import { restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { detachJsonData, jsonDataProperties } from '../http/json-data.decorator.js';
-import { prototypeKeyPaths, unknownFieldMessage } from '../realtime/commands/prototype-keys.js';
+import { prototypeKeyPaths, unknownFieldMessage } from '../core/connections/commands/prototype-keys.js';
 import type { PublishedDto } from './dto/publish.dto.js';
 import { PublishBatchItemDto, type BatchItemFailedDto } from './dto/publish-batch.dto.js';
 

@@ -1,4 +1,4 @@
-import type { ChannelPolicy } from '../realtime/channels/channel-policy.js';
+import type { ChannelPolicy } from '../core/channels/channel-policy.js';
 
 /** `public:{name}`: any authenticated user may subscribe; fed by the server publish API. */
 export class PublicChannelPolicy implements ChannelPolicy {

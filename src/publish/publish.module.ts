@@ -1,11 +1,11 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ChannelRegistry } from '../realtime/channels/channel-registry.js';
-import { RealtimeModule } from '../realtime/realtime.module.js';
+import { ChannelRegistry } from '../core/channels/channel-registry.js';
+import { CoreModule } from '../core/core.module.js';
 import { PublicChannelPolicy } from './public-channel.policy.js';
 import { PublishController } from './publish.controller.js';
 import { BatchPublishService } from './batch-publish.service.js';
 
-@Module({ imports: [RealtimeModule], controllers: [PublishController], providers: [BatchPublishService] })
+@Module({ imports: [CoreModule], controllers: [PublishController], providers: [BatchPublishService] })
 export class PublishModule implements OnModuleInit {
   constructor(private readonly registry: ChannelRegistry) {}
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import type { Principal } from '../../src/auth/principal.js';
-import { SocketServerRef } from '../../src/realtime/socket-server.ref.js';
+import { SocketServerRef } from '../../src/core/delivery/socket-server.ref.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import {

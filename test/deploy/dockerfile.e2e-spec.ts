@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { freePort } from '../support/global-setup.js';
 import { startGateway } from '../support/gateway.js';
-import { ShutdownDrain } from '../../src/realtime/shutdown-drain.js';
+import { ShutdownDrain } from '../../src/core/connections/shutdown-drain.js';
 import {
   copyArgs,
   execForm,

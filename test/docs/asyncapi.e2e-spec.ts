@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { CommandTable } from '../../src/realtime/commands/command-table.js';
+import { CommandTable } from '../../src/core/connections/commands/command-table.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 

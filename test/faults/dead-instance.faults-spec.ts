@@ -1,10 +1,10 @@
 import { jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { InstanceLiveness } from '../../src/realtime/redis/instance-liveness.js';
-import { RedisClients } from '../../src/realtime/redis/redis-clients.js';
-import { RedisConnectionRegistry } from '../../src/realtime/redis/redis-connection.registry.js';
-import { RedisKeys } from '../../src/realtime/redis/redis-keys.js';
-import { RedisPresenceStore } from '../../src/realtime/redis/redis-presence.store.js';
+import { InstanceLiveness } from '../../src/core/stores/redis/instance-liveness.js';
+import { RedisClients } from '../../src/core/stores/redis/redis-clients.js';
+import { RedisConnectionRegistry } from '../../src/core/stores/connections/redis-connection.registry.js';
+import { RedisKeys } from '../../src/core/stores/redis/redis-keys.js';
+import { RedisPresenceStore } from '../../src/core/stores/presence/redis-presence.store.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';

@@ -1,8 +1,8 @@
 import jwt from 'jsonwebtoken';
-import { InstanceLiveness } from '../../src/realtime/redis/instance-liveness.js';
-import { RedisClients } from '../../src/realtime/redis/redis-clients.js';
-import { RedisKeys } from '../../src/realtime/redis/redis-keys.js';
-import { RedisOccupancyStore } from '../../src/realtime/redis/redis-occupancy.store.js';
+import { InstanceLiveness } from '../../src/core/stores/redis/instance-liveness.js';
+import { RedisClients } from '../../src/core/stores/redis/redis-clients.js';
+import { RedisKeys } from '../../src/core/stores/redis/redis-keys.js';
+import { RedisOccupancyStore } from '../../src/core/stores/occupancy/redis-occupancy.store.js';
 import { ControlApi, ending, occupancyOf, terminated } from '../support/control.js';
 import { startGateway, TEST_SECRET, type RunningGateway } from '../support/gateway.js';
 import { barrier, publish } from '../support/publisher.js';

@@ -1,7 +1,7 @@
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, command, commandOk, connect, waitForEvent } from '../support/socket.js';
-import { RedisBackend } from '../../src/realtime/redis/redis.backend.js';
+import { RedisBackend } from '../../src/core/stores/redis/redis.backend.js';
 import { freePort } from '../support/global-setup.js';
 import { PrivateRedis } from './support/redis-server.js';
 

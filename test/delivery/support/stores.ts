@@ -50,7 +50,7 @@ export async function startStores(
   };
 }
 
-/** The Redis key of a channel's top hash or log stream (see src/realtime/redis/redis-keys.ts). */
+/** The Redis key of a channel's top hash or log stream (see src/core/stores/redis/redis-keys.ts). */
 export function channelKey(prefix: string, channel: string, part: 'top' | 'log'): string {
   return `${prefix}{c:${channel}}:${part}`;
 }

@@ -1,0 +1,48 @@
+import type { AppConfig } from '../../config/app-config.js';
+import { MemoryConnectionRegistry } from './connections/memory-connection.registry.js';
+import { MemoryChannelLog } from './channel-log/memory-channel.log.js';
+import { MemoryOccupancyStore } from './occupancy/memory-occupancy.store.js';
+import { MemoryPresenceStore } from './presence/memory-presence.store.js';
+import { MemoryRevocationStore } from './revocations/memory-revocation.store.js';
+import type { StoreBackend } from './store-backend.js';
+
+export interface MemoryBackendHooks {
+  /** A remembered stream was forgotten because of the memory cap (a metric). */
+  readonly onStreamEvicted?: () => void;
+}
+
+/** The embedded default: everything in this process, nothing to connect to. */
+export class MemoryBackend implements StoreBackend {
+  readonly kind = 'memory';
+  readonly log: MemoryChannelLog;
+  readonly presence = new MemoryPresenceStore();
+  readonly connections = new MemoryConnectionRegistry();
+  readonly occupancy = new MemoryOccupancyStore();
+  readonly revocations = new MemoryRevocationStore();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(config: AppConfig, hooks: MemoryBackendHooks = {}) {
+    const historyTtlMs = config.historyTtlSeconds * 1000;
+    this.log = new MemoryChannelLog({
+      historySize: config.historySize,
+      historyTtlMs,
+      streamTtlMs: config.streamTtlSeconds * 1000,
+      idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+      onStreamEvicted: hooks.onStreamEvicted,
+    });
+    // Frees expired histories promptly (a stream without history costs little).
+    this.sweeper = setInterval(() => this.log.sweep(), Math.min(historyTtlMs, 60_000));
+    this.sweeper.unref();
+  }
+
+  readonly available = true;
+
+  isHealthy(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweeper);
+    return Promise.resolve();
+  }
+}
