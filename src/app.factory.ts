@@ -6,6 +6,7 @@ import type { ErrorRequestHandler } from 'express';
 import iconv from 'iconv-lite';
 import { Logger } from 'nestjs-pino';
 import { serveAdminUi } from './admin/admin-ui.assets.js';
+import { AdminUiInstrumentation } from './admin/admin-ui.instrumentation.js';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -80,6 +81,16 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const backend = app.get<StoreBackend>(STORE_BACKEND);
-  app.useWebSocketAdapter(new SwitchboardIoAdapter(app, backend.socketAdapter));
+  // The admin UI's namespace is attached after the adapter, so it uses the Redis adapter too.
+  const plugins = config.adminUi
+    ? [
+        new AdminUiInstrumentation({
+          ...config.adminUi,
+          instanceId: config.instanceId,
+          production: config.production,
+        }),
+      ]
+    : [];
+  app.useWebSocketAdapter(new SwitchboardIoAdapter(app, backend.socketAdapter, plugins));
   return app;
 }

@@ -8,6 +8,7 @@ import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RestApiModule } from './http/rest-api.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublishModule } from './publish/publish.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         CoreModule,
+        RestApiModule,
         ChatModule,
         NotificationsModule,
         PublishModule,

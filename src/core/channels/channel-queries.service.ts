@@ -5,7 +5,7 @@ import { ChannelAccess } from './channel-access.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from '../stores/channel-log/channel-log.js';
 import type { HistoryPage } from '../stores/channel-log/publication.js';
-import { PresenceService } from '../connections/presence.service.js';
+import { PRESENCE_STORE, type PresenceStore } from '../stores/presence/presence-store.js';
 import type { PresenceUser } from '@switchboard/protocol';
 
 /** Read access to channels for the REST API: the same access rules as subscribing. */
@@ -14,7 +14,7 @@ export class ChannelQueries {
   constructor(
     private readonly access: ChannelAccess,
     @Inject(CHANNEL_LOG) private readonly log: ChannelLog,
-    private readonly presence: PresenceService,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     private readonly backend: BackendCall,
   ) {}
 
@@ -37,6 +37,6 @@ export class ChannelQueries {
     if (!resolved.policy.presence) {
       throw GatewayError.badRequest(`channel namespace "${resolved.namespace}" has no presence`);
     }
-    return { channel, users: await this.presence.list(channel) };
+    return { channel, users: await this.backend.run('presence.list', () => this.presence.list(channel)) };
   }
 }

@@ -4,7 +4,16 @@ import { ChannelRegistry } from './channel-registry.js';
 import { GatewayError } from '../errors/gateway.error.js';
 import { CHANNEL_LOG, type ChannelLog } from '../stores/channel-log/channel-log.js';
 import { OCCUPANCY_STORE, type OccupancyStore } from '../stores/occupancy/occupancy-store.js';
-import type { ChannelInfoDto, ChannelListDto } from '../../http/control/control.dto.js';
+import type { ChannelTop } from '../stores/channel-log/publication.js';
+import type { ChannelOccupancy, Occupancy } from '../stores/occupancy/occupancy-store.js';
+
+export interface ChannelList {
+  readonly channels: ChannelOccupancy[];
+}
+
+export interface ChannelInfo extends ChannelTop, Occupancy {
+  readonly channel: string;
+}
 
 /** Occupancy reads of the control API: counts kept in the store, never asked of the instances. */
 @Injectable()
@@ -17,7 +26,7 @@ export class OccupancyQueries {
   ) {}
 
   /** `prefix` is already of the form of a channel name's start; a whole namespace must exist. */
-  async list(prefix: string, limit: number): Promise<ChannelListDto> {
+  async list(prefix: string, limit: number): Promise<ChannelList> {
     const colon = prefix.indexOf(':');
     if (colon >= 0 && !this.registry.namespaces().includes(prefix.slice(0, colon))) {
       throw GatewayError.notFound(`unknown channel namespace "${prefix.slice(0, colon)}"`);
@@ -26,7 +35,7 @@ export class OccupancyQueries {
     return { channels };
   }
 
-  async channel(value: string): Promise<ChannelInfoDto> {
+  async channel(value: string): Promise<ChannelInfo> {
     const { channel } = this.registry.resolve(value);
     const [top, occupancy] = await Promise.all([
       this.backend.run('top', () => this.log.top(channel)),

@@ -10,8 +10,7 @@ import { TokenError } from '../../auth/token-verifier.js';
 import { type ConnectionCensus, GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
-import { CommandDispatcher } from './commands/command-dispatcher.js';
-import { LocalControl } from '../control/local-control.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { Payload } from './commands/command-payload.pipe.js';
 import { GatewayCommands } from './commands/gateway-commands.decorator.js';
 import { ChannelDto, RefreshDto, SubscribeDto } from './commands/channel-command.dto.js';
@@ -38,8 +37,9 @@ function census(server: GatewayServer): ConnectionCensus {
 }
 
 /**
- * The core commands (subscribe, unsubscribe, presence, auth.refresh) and the connection
- * lifecycle. Domain gateways add their own commands on the same server.
+ * The core commands (subscribe, unsubscribe, presence, auth.refresh), and the server's entry
+ * points: the handshake middleware and each new connection, handed to {@link ConnectionLifecycle}.
+ * Domain gateways add their own commands on the same server.
  */
 @WebSocketGateway()
 @GatewayCommands()
@@ -49,24 +49,14 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
   constructor(
     private readonly sockets: SocketServerRef,
     private readonly handshake: HandshakeMiddleware,
-    private readonly commands: CommandDispatcher,
+    private readonly lifecycle: ConnectionLifecycle,
     private readonly subscriptions: SubscriptionsService,
     private readonly presence: PresenceService,
     private readonly registry: ChannelRegistry,
     private readonly expiry: SessionExpiry,
     private readonly tokens: TokenAdmission,
-    private readonly control: LocalControl,
     private readonly metrics: GatewayMetrics,
-  ) {
-    // One listener function each for every connection, called by Socket.IO and Engine.IO with
-    // the connection as `this`: a closure per connection would cost heap on every socket.
-    const release = this.release.bind(this);
-    this.disconnected = function (this: GatewaySocket, reason: string) {
-      release(this, reason);
-    };
-  }
-
-  private readonly disconnected: (this: GatewaySocket, reason: string) => void;
+  ) {}
 
   afterInit(server: GatewayServer): void {
     this.sockets.set(server);
@@ -74,49 +64,8 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
     server.use(this.handshake.handle);
   }
 
-  /**
-   * Counts and logs the connection's life: one `connection.open` and one `connection.close`
-   * line (user, transport, duration, Socket.IO's reason), never its token or payloads.
-   */
   handleConnection(socket: GatewaySocket): void {
-    this.handshake.connected(socket);
-    this.commands.attach(socket);
-    const transport = socket.conn.transport.name;
-    this.metrics.connects.inc({ transport });
-    this.logger.log({
-      msg: 'connection opened',
-      event: 'connection.open',
-      userId: socket.data.principal.sub,
-      socketId: socket.id,
-      transport,
-    });
-    socket.on('disconnect', this.disconnected);
-    // Last: a token that expired (or was revoked) during the handshake disconnects at once, and the
-    // listener above must already be there to release what the handshake took.
-    this.expiry.schedule(socket);
-    this.control.connected(socket);
-  }
-
-  /** Everything a connection took is given back here, once, whatever ended it. */
-  private release(socket: GatewaySocket, reason: string): void {
-    // The transport at the end, after any upgrade.
-    const transport = socket.conn.transport.name;
-    this.metrics.disconnects.inc({ transport, reason });
-    this.metrics.connectionClosed(socket.conn.upgraded);
-    this.logger.log({
-      msg: 'connection closed',
-      event: 'connection.close',
-      userId: socket.data.principal.sub,
-      socketId: socket.id,
-      transport,
-      // Since the client's CONNECT arrived (Socket.IO's `handshake.issued`): no clock of our own per connection.
-      durationMs: Date.now() - socket.handshake.issued,
-      reason,
-    });
-    this.expiry.cancel(socket);
-    this.control.disconnected(socket);
-    this.handshake.disconnected(socket);
-    void this.subscriptions.releaseAll(socket);
+    this.lifecycle.opened(socket);
   }
 
   @SubscribeMessage('subscribe')

@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
-import { AdminUiInstrumentation } from '../../admin/admin-ui.instrumentation.js';
 import { AppConfig } from '../../config/app-config.js';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { STORE_BACKEND, type StoreBackend } from '../stores/store-backend.js';
@@ -15,6 +14,15 @@ import { publicationParser } from '../delivery/publication-parser.js';
 import type { AdapterFactory } from '../stores/store-backend.js';
 
 /**
+ * Something that adds to the Socket.IO server once it exists (the admin UI's namespace), and
+ * releases what it opened when the server closes.
+ */
+export interface SocketServerPlugin {
+  attach(server: Server): void;
+  close(): void;
+}
+
+/**
  * The one place the Socket.IO server is created: path, transports, packet limit, origin
  * checks and (with Redis) the cross-instance adapter. The {@link EngineRequestGate} sees
  * every HTTP request of both transports, so it is where a foreign `Origin` (on any request of
@@ -25,11 +33,11 @@ export class SwitchboardIoAdapter extends IoAdapter {
   private readonly gate: EngineRequestGate;
   private readonly slowConsumers: SlowConsumerLimiter;
   private readonly payloadSizes: PayloadSizeWatch;
-  private readonly adminUi?: AdminUiInstrumentation;
-
   constructor(
     app: INestApplicationContext,
     private readonly broker?: AdapterFactory,
+    /** Attached after the adapter, so that their namespaces use it too. */
+    private readonly plugins: readonly SocketServerPlugin[] = [],
   ) {
     super(app);
     this.config = app.get(AppConfig);
@@ -43,14 +51,6 @@ export class SwitchboardIoAdapter extends IoAdapter {
       passingRefusal: () =>
         drain.draining ? 'server is draining' : backend.available ? null : 'backend unavailable',
     });
-    const admin = this.config.adminUi;
-    if (admin) {
-      this.adminUi = new AdminUiInstrumentation({
-        ...admin,
-        instanceId: this.config.instanceId,
-        production: this.config.production,
-      });
-    }
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
@@ -74,13 +74,12 @@ export class SwitchboardIoAdapter extends IoAdapter {
     });
     applySocketCors(server.engine, origins);
     if (this.broker) server.adapter(this.broker);
-    // After the adapter: the `/admin` namespace it creates must use the Redis adapter too.
-    this.adminUi?.attach(server);
+    for (const plugin of this.plugins) plugin.attach(server);
     return server;
   }
 
   override async close(server: Server): Promise<void> {
-    this.adminUi?.close();
+    for (const plugin of this.plugins) plugin.close();
     await super.close(server);
   }
 

@@ -1,17 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { SessionTerminatedEvent } from '@switchboard/protocol';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ClusterCommand } from './cluster-command.js';
-import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
-import { ServerEmitter } from '../delivery/server-emitter.js';
-import type { GatewaySocket } from '../connections/gateway-socket.js';
+import { ConnectionLifecycle } from '../connections/connection-lifecycle.js';
 import { RevocationRegistry } from '../../auth/revocation-registry.js';
 import { SubscriptionsService } from '../connections/subscriptions.service.js';
-
-type Termination = SessionTerminatedEvent['data'];
-
-const REVOKED: Termination = { reason: 'revoked', reconnect: false };
 
 /**
  * What a control command does on this instance, to this instance's connections only; every
@@ -20,15 +13,9 @@ const REVOKED: Termination = { reason: 'revoked', reconnect: false };
 @Injectable()
 export class LocalControl {
   private readonly logger = new Logger(LocalControl.name);
-  /**
-   * This instance's connected sockets by user. Not a Socket.IO room: on a cluster the sharded
-   * adapter subscribes a shard channel per room, and a user's personal-channel room may be
-   * left (`unsubscribe`), while this index holds every connection until its disconnect.
-   */
-  private readonly sessions = new Map<string, OneOrMany<GatewaySocket>>();
 
   constructor(
-    private readonly emitter: ServerEmitter,
+    private readonly lifecycle: ConnectionLifecycle,
     private readonly subscriptions: SubscriptionsService,
     private readonly registry: ChannelRegistry,
     private readonly revocations: RevocationRegistry,
@@ -51,73 +38,28 @@ export class LocalControl {
     return affected;
   }
 
-  /** Terminates this instance's connections of `userId` whose token is revoked now. */
-  enforceRevocation(userId: string): number {
-    const revoked = this.connectionsOf(userId).filter((socket) =>
-      this.revocations.isRevoked(socket.data.principal),
-    );
-    for (const socket of revoked) this.terminate(socket, REVOKED);
-    return revoked.length;
-  }
-
-  /**
-   * Called by the gateway for each new connection, after its disconnect listener is in place
-   * (which calls {@link disconnected}). A handshake that passed the revocation check while the
-   * revocation was on its way (the handshake awaits Redis after the check) is ended at once,
-   * exactly as if the connection had been open when the revocation arrived.
-   */
-  connected(socket: GatewaySocket): void {
-    if (!socket.connected) return;
-    const { sub } = socket.data.principal;
-    addTo(this.sessions, sub, socket);
-    if (this.revocations.isRevoked(socket.data.principal)) this.terminate(socket, REVOKED);
-  }
-
-  disconnected(socket: GatewaySocket): void {
-    removeFrom(this.sessions, socket.data.principal.sub, socket);
-  }
-
   private async run(command: ClusterCommand): Promise<number> {
     switch (command.kind) {
       case 'disconnect': {
-        const connections = this.connectionsOf(command.userId);
+        const connections = this.lifecycle.connectionsOf(command.userId);
         for (const socket of connections) {
-          this.terminate(socket, { reason: 'disconnected', reconnect: command.reconnect });
+          this.lifecycle.terminate(socket, { reason: 'disconnected', reconnect: command.reconnect });
         }
         return connections.length;
       }
       case 'revoke':
         // The cache first: a handshake completing from now on is refused, or ended at once.
         this.revocations.record(command.userId, command);
-        return this.enforceRevocation(command.userId);
+        return this.lifecycle.enforceRevocation(command.userId);
       case 'kick': {
         const channel = this.registry.resolve(command.channel);
         const kicked = await Promise.all(
-          this.connectionsOf(command.userId).map((socket) => this.subscriptions.revoke(socket, channel)),
+          this.lifecycle
+            .connectionsOf(command.userId)
+            .map((socket) => this.subscriptions.revoke(socket, channel)),
         );
         return kicked.filter(Boolean).length;
       }
     }
-  }
-
-  /**
-   * `session.terminated`, then the close. Both go out in order on the connection: Engine.IO
-   * closes a transport only once its buffer drained, so the event always arrives first.
-   * `reconnect: false` is a server disconnect (a stock client stays away); `true` closes the
-   * transport only (`transport close`: the client reconnects by itself).
-   */
-  private terminate(socket: GatewaySocket, data: Termination): void {
-    this.emitter.toSocket(socket, 'session.terminated', {
-      event: 'session.terminated',
-      data,
-      ts: Date.now(),
-    });
-    if (data.reconnect) socket.conn.close();
-    else socket.disconnect(true);
-  }
-
-  /** This instance's connected sockets of `userId` (a copy: terminating one removes it). */
-  private connectionsOf(userId: string): GatewaySocket[] {
-    return membersOf(this.sessions.get(userId)).filter((socket) => socket.connected);
   }
 }

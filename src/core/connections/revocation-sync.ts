@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LocalControl } from './local-control.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { RevocationRegistry } from '../../auth/revocation-registry.js';
 
 /**
@@ -21,7 +21,7 @@ export class RevocationSync implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly registry: RevocationRegistry,
-    private readonly control: LocalControl,
+    private readonly lifecycle: ConnectionLifecycle,
   ) {}
 
   /** Start-up fails when the revocations cannot be read: a handshake must never skip them. */
@@ -37,7 +37,7 @@ export class RevocationSync implements OnModuleInit, OnModuleDestroy {
 
   private async synchronise(): Promise<void> {
     try {
-      for (const userId of await this.registry.synchronise()) this.control.enforceRevocation(userId);
+      for (const userId of await this.registry.synchronise()) this.lifecycle.enforceRevocation(userId);
     } catch (error) {
       this.logger.warn(`revocations not refreshed (kept as they are, retried): ${String(error)}`);
     }
