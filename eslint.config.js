@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importLayers from './eslint-rules/import-layers.js';
 
 export default tseslint.config(
   {
@@ -26,6 +27,13 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/unbound-method': 'off',
     },
+  },
+  // The house's layers: the core knows no domain, no http/ and no admin/; domain modules use
+  // the core only through its module API (see eslint-rules/import-layers.js).
+  {
+    files: ['src/**/*.ts'],
+    plugins: { switchboard: { rules: { 'import-layers': importLayers } } },
+    rules: { 'switchboard/import-layers': 'error' },
   },
   // The protocol is the leaf everything depends on, and the SDK ships to browsers: neither
   // may reach into the server (its sources, NestJS, Redis, the Socket.IO server).

@@ -1,20 +1,14 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { ChannelRegistry } from '../core/channels/channel-registry.js';
-import { CoreModule } from '../core/core.module.js';
+import { Module } from '@nestjs/common';
+import { CoreModule } from '../core/index.js';
 import { ChatChannelPolicy } from './chat-channel.policy.js';
 import { ChatController } from './chat.controller.js';
 import { ChatGateway } from './chat.gateway.js';
 import { ChatService } from './chat.service.js';
 
+/** The `chat` namespace: its policy, `chat.send` and `chat.typing`, and the REST system message. */
 @Module({
   imports: [CoreModule],
   controllers: [ChatController],
-  providers: [ChatService, ChatGateway],
+  providers: [ChatChannelPolicy, ChatService, ChatGateway],
 })
-export class ChatModule implements OnModuleInit {
-  constructor(private readonly registry: ChannelRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(new ChatChannelPolicy());
-  }
-}
+export class ChatModule {}

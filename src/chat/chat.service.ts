@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../auth/principal.js';
-import { ChannelPublisher } from '../core/channels/channel-publisher.js';
-import { ChatChannelPolicy } from './chat-channel.policy.js';
+import { ChannelPublisher, type Principal } from '../core/index.js';
+import { CHAT_MESSAGE_EVENT, ChatChannelPolicy } from './chat-channel.policy.js';
 
 export interface ChatAuthor {
   userId: string;
@@ -17,8 +16,6 @@ export interface ChatMessage {
   from: ChatAuthor;
   clientId?: string;
 }
-
-export const CHAT_MESSAGE_EVENT = 'chat.message';
 
 export interface ChatPosted {
   readonly id: string;
@@ -50,7 +47,7 @@ export class ChatService {
     };
     // Keys are per channel (the room) already; scoped per user so users never collide.
     const idempotencyKey = clientId === undefined ? undefined : `client:${principal.sub}:${clientId}`;
-    return (await this.publish(message, idempotencyKey)).posted;
+    return (await this.publish(message, idempotencyKey, 'chat')).posted;
   }
 
   /**
@@ -63,15 +60,19 @@ export class ChatService {
       ...(principal.name !== undefined && { name: principal.name }),
       system: true,
     };
-    return this.publish({ id: randomUUID(), room, text, from }, idempotencyKey);
+    return this.publish({ id: randomUUID(), room, text, from }, idempotencyKey, 'rest');
   }
 
-  private async publish(message: ChatMessage, idempotencyKey?: string): Promise<ChatPostResult> {
+  private async publish(
+    message: ChatMessage,
+    idempotencyKey: string | undefined,
+    source: 'chat' | 'rest',
+  ): Promise<ChatPostResult> {
     const { publication, duplicate } = await this.publisher.publish(
       ChatChannelPolicy.channelOf(message.room),
       CHAT_MESSAGE_EVENT,
       message,
-      { idempotencyKey },
+      { idempotencyKey, source },
     );
     // A replay answers from the stored publication: the id is the first message's.
     return { posted: { id: (publication.data as ChatMessage).id, offset: publication.offset }, duplicate };

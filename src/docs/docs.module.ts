@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CoreModule } from '../core/core.module.js';
 import { AsyncApiController } from './asyncapi.controller.js';
 
-@Module({ controllers: [AsyncApiController] })
+@Module({ imports: [CoreModule], controllers: [AsyncApiController] })
 export class DocsModule {}

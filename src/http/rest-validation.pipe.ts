@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, BadRequestException, Injectable, ValidationPipe } from '@nestjs/common';
 import { MAX_PAYLOAD_DEPTH } from '@switchboard/protocol';
-import { nestsDeeperThan } from '../core/connections/commands/payload-depth.js';
-import { prototypeKeyPaths, unknownFieldMessage } from '../core/connections/commands/prototype-keys.js';
+import { nestsDeeperThan } from '../validation/payload-depth.js';
+import { prototypeKeyPaths, unknownFieldMessage } from '../validation/prototype-keys.js';
 import { detachJsonData, jsonDataProperties } from './json-data.decorator.js';
 
 /**

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { UserChannelPolicy } from '../core/channels/user-channel.policy.js';
-import { ChannelPublisher } from '../core/channels/channel-publisher.js';
+import { ChannelEvents, ChannelPublisher, personalChannel } from '../core/index.js';
+import { NotificationDataDto } from './dto/notification.dto.js';
 import type { CreateNotificationDto, NotificationCreatedDto } from './dto/notification.dto.js';
 
 export const NOTIFICATION_EVENT = 'notification';
 
 /** Notifications land in the recipient's personal channel, on every connection they have. */
+@ChannelEvents('user', {
+  [NOTIFICATION_EVENT]: {
+    summary: 'A notification for this user (POST /api/v1/notifications)',
+    data: NotificationDataDto,
+  },
+})
 @Injectable()
 export class NotificationsService {
   constructor(private readonly publisher: ChannelPublisher) {}
@@ -20,7 +26,7 @@ export class NotificationsService {
     idempotencyKey?: string,
   ): Promise<{ created: NotificationCreatedDto; duplicate: boolean }> {
     const id = randomUUID();
-    const channel = UserChannelPolicy.channelOf(userId);
+    const channel = personalChannel(userId);
     const notification = {
       id,
       title,

@@ -3,10 +3,10 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { httpErrorBody } from '../http/gateway-error.http-filter.js';
-import { ChannelPublisher, type BatchItem } from '../core/channels/channel-publisher.js';
+import { type BatchItem, ChannelPublisher } from '../core/index.js';
 import { restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { detachJsonData, jsonDataProperties } from '../http/json-data.decorator.js';
-import { prototypeKeyPaths, unknownFieldMessage } from '../core/connections/commands/prototype-keys.js';
+import { prototypeKeyPaths, unknownFieldMessage } from '../validation/prototype-keys.js';
 import type { PublishedDto } from './dto/publish.dto.js';
 import { PublishBatchItemDto, type BatchItemFailedDto } from './dto/publish-batch.dto.js';
 

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role } from '../auth/principal.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
-import { ChannelPublisher } from '../core/channels/channel-publisher.js';
+import { ChannelPublisher } from '../core/index.js';
 import { PublishDto, PublishedDto } from './dto/publish.dto.js';
 import { BatchItemFailedDto, PublishBatchDto, PublishBatchResultDto } from './dto/publish-batch.dto.js';
 import { BatchPublishService } from './batch-publish.service.js';

@@ -1,15 +1,13 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { ChannelRegistry } from '../core/channels/channel-registry.js';
-import { CoreModule } from '../core/core.module.js';
+import { Module } from '@nestjs/common';
+import { CoreModule } from '../core/index.js';
+import { BatchPublishService } from './batch-publish.service.js';
 import { PublicChannelPolicy } from './public-channel.policy.js';
 import { PublishController } from './publish.controller.js';
-import { BatchPublishService } from './batch-publish.service.js';
 
-@Module({ imports: [CoreModule], controllers: [PublishController], providers: [BatchPublishService] })
-export class PublishModule implements OnModuleInit {
-  constructor(private readonly registry: ChannelRegistry) {}
-
-  onModuleInit(): void {
-    this.registry.register(new PublicChannelPolicy());
-  }
-}
+/** The generic server publish API (any known channel) and the `public` namespace. */
+@Module({
+  imports: [CoreModule],
+  controllers: [PublishController],
+  providers: [PublicChannelPolicy, BatchPublishService],
+})
+export class PublishModule {}

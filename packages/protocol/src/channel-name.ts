@@ -8,6 +8,9 @@ export const NAME_PART_PATTERN = /^[A-Za-z0-9_.@=|-]{1,128}$/;
 /** A whole channel name, for JSON Schema `pattern`s. */
 export const CHANNEL_PATTERN = /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9_.@=|-]{1,128}$/;
 
+/** The longest channel name: a 32-character namespace, the colon and a 128-character name. */
+export const CHANNEL_MAX_LENGTH = 32 + 1 + 128;
+
 /** A parsed `namespace:name` channel. */
 export interface ChannelName {
   readonly namespace: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type ChatMessageAnswer } from '@switchboard/protocol';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -31,7 +31,13 @@ export class SystemMessageDto {
   text!: string;
 }
 
+/** The answer to a message, over REST (201) and to `chat.send` (its ack's `data`). */
 export class ChatMessageCreatedDto implements ChatMessageAnswer {
-  @ApiProperty() id!: string;
-  @ApiProperty() offset!: number;
+  @ApiProperty() @IsString() id!: string;
+  @ApiProperty() @IsInt() @Min(1) offset!: number;
 }
+
+export { ChatMessageCreatedDto as ChatSentDto };
+
+/** An ack whose `data` is `{}`. */
+export class EmptyReplyDto {}

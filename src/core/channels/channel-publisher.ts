@@ -20,10 +20,15 @@ import { eventNameProblem } from '@switchboard/protocol';
 export interface PublishOptions {
   /**
    * See {@link AppendRequest.idempotencyKey}; remembered `IDEMPOTENCY_TTL_SECONDS` per channel.
-   * Callers scope their keys so sources never collide: REST `api:<key>`, `chat.send`
-   * `client:<sub>:<clientId>`.
+   * Callers scope their keys so that sources never collide (REST `api:<key>`, `chat.send`
+   * `client:<sub>:<clientId>`).
    */
   readonly idempotencyKey?: string;
+  /**
+   * Who publishes, for `switchboard_idempotent_replays_total{source}` when a key replays:
+   * `rest` unless said (chat says `chat`). A fixed word per call site, never user input.
+   */
+  readonly source?: string;
 }
 
 export interface BatchItem extends PublishOptions {
@@ -36,13 +41,6 @@ export interface BatchItem extends PublishOptions {
 export type BatchOutcome =
   { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: GatewayError };
 
-/** Who a replayed publish came from, for `switchboard_idempotent_replays_total{source}`. */
-type ReplaySource = 'rest' | 'batch' | 'chat';
-
-/** A single publish's source, from its key's scope (see {@link PublishOptions}). */
-const replaySourceOf = (idempotencyKey: string | undefined): ReplaySource =>
-  idempotencyKey?.startsWith('client:') ? 'chat' : 'rest';
-
 /**
  * The one way a stored publication enters the system: REST controllers and domain
  * services call `publish` (or `publishBatch`); the log assigns the offset and feeds every
@@ -51,7 +49,8 @@ const replaySourceOf = (idempotencyKey: string | undefined): ReplaySource =>
 @Injectable()
 export class ChannelPublisher {
   private readonly published: NamespaceCounter;
-  private readonly replays: Record<ReplaySource, Counter.Internal>;
+  /** One child of the replay counter per source, made on first use. */
+  private readonly replays = new Map<string, Counter.Internal>();
 
   constructor(
     private readonly registry: ChannelRegistry,
@@ -60,12 +59,6 @@ export class ChannelPublisher {
     private readonly metrics: GatewayMetrics,
   ) {
     this.published = new NamespaceCounter(metrics.namespacePublications);
-    const replays = metrics.idempotentReplays;
-    this.replays = {
-      rest: replays.labels('rest'),
-      batch: replays.labels('batch'),
-      chat: replays.labels('chat'),
-    };
   }
 
   async publish(
@@ -81,7 +74,7 @@ export class ChannelPublisher {
     } catch (error) {
       throw unconfirmed(error);
     }
-    this.count(result, replaySourceOf(options.idempotencyKey));
+    this.count(result, options.source ?? 'rest');
     return result;
   }
 
@@ -124,18 +117,24 @@ export class ChannelPublisher {
   }
 
   /** A new publication, or a replay answered from the idempotency record (nothing stored). */
-  private count(result: AppendResult, source: ReplaySource): void {
-    if (result.duplicate) return this.replays[source].inc();
+  private count(result: AppendResult, source: string): void {
+    if (result.duplicate) return this.replayCounter(source).inc();
     this.metrics.publications.inc();
     this.published.incChannel(result.publication.channel);
   }
 
+  private replayCounter(source: string): Counter.Internal {
+    let counter = this.replays.get(source);
+    if (!counter) this.replays.set(source, (counter = this.metrics.idempotentReplays.labels(source)));
+    return counter;
+  }
+
   /** Checks the channel and event (contract errors) and builds the log's request. */
   private request({ channel, event, data, idempotencyKey }: BatchItem): AppendRequest {
-    const { policy } = this.registry.resolve(channel);
+    const { history } = this.registry.resolve(channel);
     const problem = eventNameProblem(event);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);
-    return { channel, event, data, keep: policy.history, idempotencyKey };
+    return { channel, event, data, keep: history, idempotencyKey };
   }
 }
 

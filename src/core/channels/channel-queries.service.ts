@@ -24,7 +24,7 @@ export class ChannelQueries {
     since: number,
     limit: number,
   ): Promise<HistoryPage & { channel: string }> {
-    this.access.authorizeRead(principal, channel);
+    await this.access.authorizeRead(principal, channel);
     const page = await this.backend.run('history', () => this.log.read(channel, since, limit));
     return { channel, epoch: page.epoch, offset: page.offset, publications: page.publications };
   }
@@ -33,8 +33,8 @@ export class ChannelQueries {
     principal: Principal,
     channel: string,
   ): Promise<{ channel: string; users: PresenceUser[] }> {
-    const resolved = this.access.authorizeRead(principal, channel);
-    if (!resolved.policy.presence) {
+    const resolved = await this.access.authorizeRead(principal, channel);
+    if (!resolved.presence) {
       throw GatewayError.badRequest(`channel namespace "${resolved.namespace}" has no presence`);
     }
     return { channel, users: await this.backend.run('presence.list', () => this.presence.list(channel)) };

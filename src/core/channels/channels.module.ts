@@ -22,6 +22,6 @@ export class ChannelsModule implements OnModuleInit {
   constructor(private readonly registry: ChannelRegistry) {}
 
   onModuleInit(): void {
-    this.registry.register(new UserChannelPolicy());
+    this.registry.register(UserChannelPolicy.declaration, new UserChannelPolicy());
   }
 }

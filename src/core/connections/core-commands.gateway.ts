@@ -3,13 +3,15 @@ import {
   ConnectedSocket,
   type OnGatewayConnection,
   type OnGatewayInit,
-  SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { TokenError } from '../../auth/token-verifier.js';
 import { type ConnectionCensus, GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ActsOnChannel } from './commands/channel.guard.js';
+import { Command } from './commands/command.decorator.js';
+import { ChannelAnswerDto, RefreshAnswerDto, SubscribeAnswerDto } from './commands/core-replies.dto.js';
+import { PresenceListDto } from '../delivery/core-events.dto.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { Payload } from './commands/command-payload.pipe.js';
 import { GatewayCommands } from './commands/gateway-commands.decorator.js';
@@ -68,7 +70,10 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
     this.lifecycle.opened(socket);
   }
 
-  @SubscribeMessage('subscribe')
+  @Command('subscribe', {
+    summary: 'Subscribe to a channel; with `since`, recover what was missed',
+    reply: SubscribeAnswerDto,
+  })
   @ActsOnChannel()
   async subscribe(
     @ConnectedSocket() socket: GatewaySocket,
@@ -78,7 +83,7 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
     return ok(await this.subscriptions.subscribe(socket, channel, dto.since));
   }
 
-  @SubscribeMessage('unsubscribe')
+  @Command('unsubscribe', { summary: 'Stop receiving a channel', reply: ChannelAnswerDto })
   async unsubscribe(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: ChannelDto,
@@ -87,17 +92,17 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
     return ok({ channel: dto.channel });
   }
 
-  @SubscribeMessage('presence')
+  @Command('presence', { summary: 'The users present in a channel with presence', reply: PresenceListDto })
   @ActsOnChannel()
   async list(@Payload() dto: ChannelDto): Promise<Ack<CommandResult<'presence'>>> {
     const channel = this.registry.resolve(dto.channel);
-    if (!channel.policy.presence) {
+    if (!channel.presence) {
       throw GatewayError.badRequest(`channel namespace "${channel.namespace}" has no presence`);
     }
     return ok({ channel: dto.channel, users: await this.presence.list(dto.channel) });
   }
 
-  @SubscribeMessage('auth.refresh')
+  @Command('auth.refresh', { summary: "Replace the connection's token (same sub)", reply: RefreshAnswerDto })
   async refresh(
     @ConnectedSocket() socket: GatewaySocket,
     @Payload() dto: RefreshDto,

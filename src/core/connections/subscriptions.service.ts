@@ -101,7 +101,7 @@ export class SubscriptionsService {
       const result = since
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
-      if (isNew && channel.policy.presence) {
+      if (isNew && channel.presence) {
         this.stillConnected(socket);
         await this.presence.enter(name, principal, socket.id);
         entered = true;
@@ -148,14 +148,14 @@ export class SubscriptionsService {
   private async unsubscribeNow(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
     if (!socket.data.subscriptions.has(channel.channel)) return;
     this.drop(socket, channel.channel);
-    if (channel.policy.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
+    if (channel.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
   }
 
   /** After a token refresh: drops what the new token no longer allows. */
   async revokeDisallowed(socket: GatewaySocket): Promise<void> {
     for (const name of [...socket.data.subscriptions]) {
       const channel = this.registry.resolve(name);
-      if (!this.access.allows(socket.data.principal, channel)) await this.revoke(socket, channel);
+      if (!(await this.access.allows(socket.data.principal, channel))) await this.revoke(socket, channel);
     }
   }
 
@@ -186,7 +186,7 @@ export class SubscriptionsService {
     for (const name of names) this.vacate(socket, name);
     for (const name of names) {
       const channel = this.registry.resolve(name);
-      if (!channel.policy.presence) continue;
+      if (!channel.presence) continue;
       try {
         await this.presence.leave(name, socket.data.principal, socket.id);
       } catch (error) {

@@ -5,7 +5,24 @@ import { BackendCall } from '../stores/backend-call.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import { ClusterCommands } from './cluster-commands.js';
 import { REVOCATION_STORE, type RevocationStore } from '../stores/revocations/revocation-store.js';
-import type { DisconnectedDto, RevokedDto, UnsubscribedDto } from '../../http/control/control.dto.js';
+
+export interface Disconnected {
+  readonly userId: string;
+  /** Connections closed, on every instance. */
+  readonly disconnected: number;
+}
+
+export interface Revoked extends Disconnected {
+  /** The revocation now in force: tokens with an `iat` below it are refused. */
+  readonly before: number;
+}
+
+export interface Unsubscribed {
+  readonly channel: string;
+  readonly userId: string;
+  /** Connections unsubscribed, on every instance. */
+  readonly unsubscribed: number;
+}
 
 /**
  * The control API's actions on users' connections, on every instance. An unknown user, or
@@ -24,7 +41,7 @@ export class ControlService {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  async disconnect(userId: string, reconnect: boolean): Promise<DisconnectedDto> {
+  async disconnect(userId: string, reconnect: boolean): Promise<Disconnected> {
     this.metrics.controlActions.inc({ action: 'disconnect' });
     const disconnected = await this.cluster.broadcast({ kind: 'disconnect', userId, reconnect });
     this.logAction('disconnect', userId, disconnected, { reconnect });
@@ -40,7 +57,7 @@ export class ControlService {
    * current second (`before` = the next whole second): a token issued earlier in the second
    * of the call may predate it and must not survive.
    */
-  async revoke(userId: string, before = Math.floor(Date.now() / 1000) + 1): Promise<RevokedDto> {
+  async revoke(userId: string, before = Math.floor(Date.now() / 1000) + 1): Promise<Revoked> {
     this.metrics.controlActions.inc({ action: 'revoke' });
     const ttl = this.config.revocationTtlSeconds;
     const revocation = await this.backend.run('revocations.revoke', () =>
@@ -52,7 +69,7 @@ export class ControlService {
   }
 
   /** A kick, not a ban: the user's connections may subscribe again. */
-  async kick(channel: string, userId: string): Promise<UnsubscribedDto> {
+  async kick(channel: string, userId: string): Promise<Unsubscribed> {
     const resolved = this.registry.resolve(channel);
     this.metrics.controlActions.inc({ action: 'kick' });
     const unsubscribed = await this.cluster.broadcast({ kind: 'kick', channel: resolved.channel, userId });

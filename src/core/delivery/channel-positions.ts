@@ -92,7 +92,7 @@ export class ChannelPositions implements OnApplicationBootstrap, OnModuleDestroy
     for (const room of this.sockets.server.sockets.adapter.rooms.keys()) {
       if (!room.includes(':')) continue;
       try {
-        if (this.registry.resolve(room).policy.history) channels.push(room);
+        if (this.registry.resolve(room).history) channels.push(room);
       } catch {
         // Not a channel of a known namespace: nothing to announce.
       }

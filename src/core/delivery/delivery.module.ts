@@ -5,6 +5,7 @@ import { ChannelPositions } from './channel-positions.js';
 import { LocalDelivery } from './local-delivery.js';
 import { ServerEmitter } from './server-emitter.js';
 import { SocketServerRef } from './socket-server.ref.js';
+import { VolatileEvents } from './volatile-events.js';
 
 /**
  * Everything that leaves for the clients: the log's feed emitted to this instance's
@@ -13,7 +14,7 @@ import { SocketServerRef } from './socket-server.ref.js';
  */
 @Module({
   imports: [StoresModule, ChannelsModule],
-  providers: [SocketServerRef, ServerEmitter, LocalDelivery, ChannelPositions],
-  exports: [SocketServerRef, ServerEmitter],
+  providers: [SocketServerRef, ServerEmitter, VolatileEvents, LocalDelivery, ChannelPositions],
+  exports: [SocketServerRef, ServerEmitter, VolatileEvents],
 })
 export class DeliveryModule {}

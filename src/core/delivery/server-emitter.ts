@@ -24,17 +24,19 @@ export class ServerEmitter {
 
   /**
    * A volatile named event to every subscriber of `channel` on every instance (through the
-   * adapter), `except` one connection (the sender of `chat.typing`).
+   * adapter), except one connection (the sender of `chat.typing`).
    */
   toChannel<E extends ServerEventName>(
     channel: string,
     event: E,
     payload: ServerEvents[E],
-    except?: GatewaySocket,
+    exceptConnectionId?: string,
   ): void {
     if (!this.sockets.ready) return;
     const room = channelRoom(channel);
-    const target = except ? except.to(room) : this.sockets.server.to(room);
+    // Every socket is in a room of its own id, on its instance: `except` excludes it everywhere.
+    const to = this.sockets.server.to(room);
+    const target = exceptConnectionId === undefined ? to : to.except(exceptConnectionId);
     (target.emit as Emit)(event, payload);
   }
 

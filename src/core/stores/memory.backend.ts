@@ -1,5 +1,6 @@
 import type { AppConfig } from '../../config/app-config.js';
 import { MemoryConnectionRegistry } from './connections/memory-connection.registry.js';
+import { MemoryModuleStateStore } from './module-state/memory-module-state.store.js';
 import { MemoryChannelLog } from './channel-log/memory-channel.log.js';
 import { MemoryOccupancyStore } from './occupancy/memory-occupancy.store.js';
 import { MemoryPresenceStore } from './presence/memory-presence.store.js';
@@ -19,6 +20,7 @@ export class MemoryBackend implements StoreBackend {
   readonly connections = new MemoryConnectionRegistry();
   readonly occupancy = new MemoryOccupancyStore();
   readonly revocations = new MemoryRevocationStore();
+  readonly moduleState = new MemoryModuleStateStore();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(config: AppConfig, hooks: MemoryBackendHooks = {}) {
@@ -30,8 +32,14 @@ export class MemoryBackend implements StoreBackend {
       idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
       onStreamEvicted: hooks.onStreamEvicted,
     });
-    // Frees expired histories promptly (a stream without history costs little).
-    this.sweeper = setInterval(() => this.log.sweep(), Math.min(historyTtlMs, 60_000));
+    // Frees expired histories and module state promptly (a stream without history costs little).
+    this.sweeper = setInterval(
+      () => {
+        this.log.sweep();
+        this.moduleState.sweep();
+      },
+      Math.min(historyTtlMs, 60_000),
+    );
     this.sweeper.unref();
   }
 

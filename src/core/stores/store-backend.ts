@@ -1,5 +1,6 @@
 import type { Server } from 'socket.io';
 import type { ConnectionRegistry } from './connections/connection-registry.js';
+import type { ModuleStateStore } from './module-state/module-state.store.js';
 import type { ChannelLog } from './channel-log/channel-log.js';
 import type { OccupancyStore } from './occupancy/occupancy-store.js';
 import type { PresenceStore } from './presence/presence-store.js';
@@ -19,6 +20,7 @@ export interface StoreBackend {
   readonly connections: ConnectionRegistry;
   readonly occupancy: OccupancyStore;
   readonly revocations: RevocationStore;
+  readonly moduleState: ModuleStateStore;
   /** The Socket.IO adapter for cross-instance rooms; none in memory. */
   readonly socketAdapter?: AdapterFactory;
   /** Whether the backing store answers right now (readiness). */

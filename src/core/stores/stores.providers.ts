@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { CONNECTION_REGISTRY } from './connections/connection-registry.js';
 import { CHANNEL_LOG } from './channel-log/channel-log.js';
+import { MODULE_STATE_STORE } from './module-state/module-state.store.js';
 import { OCCUPANCY_STORE } from './occupancy/occupancy-store.js';
 import { PRESENCE_STORE } from './presence/presence-store.js';
 import type { RedisEvents } from './redis/redis-events.js';
@@ -62,6 +63,11 @@ export const backendProviders: Provider[] = [
   {
     provide: REVOCATION_STORE,
     useFactory: (b: StoreBackend) => b.revocations,
+    inject: [STORE_BACKEND],
+  },
+  {
+    provide: MODULE_STATE_STORE,
+    useFactory: (b: StoreBackend) => b.moduleState,
     inject: [STORE_BACKEND],
   },
   BackendLifecycle,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JsonData } from '../../http/json-data.decorator.js';
 import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type NotificationAnswer } from '@switchboard/protocol';
 
@@ -29,4 +29,14 @@ export class NotificationCreatedDto implements NotificationAnswer {
   @ApiProperty() id!: string;
   @ApiProperty({ example: 'user:alice' }) channel!: string;
   @ApiProperty() offset!: number;
+}
+
+/** The `data` of a `notification` publication, for the AsyncAPI document (built by the server). */
+export class NotificationDataDto {
+  @IsString() id!: string;
+  @IsString() title!: string;
+  @IsOptional() @IsString() body?: string;
+  /** Any JSON value the publishing service attached. */
+  @IsOptional() data?: unknown;
+  @IsISO8601() createdAt!: string;
 }

@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
 import { JsonData } from '../../http/json-data.decorator.js';
-import { CHANNEL_MAX_LENGTH } from '../../core/connections/commands/channel-command.dto.js';
-import { eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
+import { CHANNEL_MAX_LENGTH, eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
 
 /** An event name a publication may carry: pattern, length and not reserved (contract §6). */
 function IsPublicationEvent(): PropertyDecorator {

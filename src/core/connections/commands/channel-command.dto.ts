@@ -1,8 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-
-/** The longest valid channel: a 32-char namespace, `:`, a 128-char name. */
-export const CHANNEL_MAX_LENGTH = 161;
+import { CHANNEL_MAX_LENGTH } from '@switchboard/protocol';
 
 export class StreamPositionDto {
   @IsInt()

@@ -1,7 +1,7 @@
-import { Reflector } from '@nestjs/core';
+import { type DiscoveryService, Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isChannelGranted, type Principal } from '../../../auth/principal.js';
-import type { ChannelPolicy } from '../../channels/channel-policy.js';
+import type { ChannelPolicy, NamespaceDeclaration } from '../../channels/channel-policy.js';
 import { ChannelAccess } from '../../channels/channel-access.js';
 import { ChannelRegistry } from '../../channels/channel-registry.js';
 import { UserChannelPolicy } from '../../channels/user-channel.policy.js';
@@ -10,13 +10,18 @@ import { ActsOnChannel, ChannelGuard } from './channel.guard.js';
 import type { ChannelName } from '@switchboard/protocol';
 
 /** A grant-based namespace like chat's, without importing a domain module into the core's tests. */
-export class ChatChannelPolicyStub implements ChannelPolicy {
-  readonly namespace = 'chat';
-  readonly history = true;
-  readonly presence = true;
+const chatLike: NamespaceDeclaration = { namespace: 'chat', history: true, presence: true, summary: 'chat' };
+class ChatChannelPolicyStub implements ChannelPolicy {
+  canSubscribe(principal: Principal, channel: ChannelName): Promise<boolean> {
+    return Promise.resolve(isChannelGranted(principal, channel.channel));
+  }
+}
 
-  canSubscribe(principal: Principal, channel: ChannelName): boolean {
-    return isChannelGranted(principal, channel.channel);
+/** A namespace whose policy depends on something that is down. */
+const broken: NamespaceDeclaration = { namespace: 'broken', history: false, presence: false, summary: 'x' };
+class BrokenPolicy implements ChannelPolicy {
+  canSubscribe(): Promise<boolean> {
+    return Promise.reject(new Error('repository unreachable'));
   }
 }
 
@@ -37,9 +42,9 @@ function contextFor(handler: keyof Handlers, payload: unknown, principal: Princi
   return context;
 }
 
-function codeOf(action: () => unknown): string | undefined {
+async function codeOf(action: () => Promise<unknown>): Promise<string | undefined> {
   try {
-    action();
+    await action();
     return undefined;
   } catch (error) {
     if (error instanceof GatewayError) return error.code;
@@ -48,9 +53,10 @@ function codeOf(action: () => unknown): string | undefined {
 }
 
 describe('ChannelGuard', () => {
-  const registry = new ChannelRegistry();
-  registry.register(new UserChannelPolicy());
-  registry.register(new ChatChannelPolicyStub());
+  const registry = new ChannelRegistry({ getProviders: () => [] } as unknown as DiscoveryService);
+  registry.register(UserChannelPolicy.declaration, new UserChannelPolicy());
+  registry.register(chatLike, new ChatChannelPolicyStub());
+  registry.register(broken, new BrokenPolicy());
   const guard = new ChannelGuard(new Reflector(), new ChannelAccess(registry));
   const alice: Principal = { sub: 'alice', roles: [], channels: ['chat:team-*'] };
   const admin: Principal = { sub: 'root', roles: ['admin'], channels: [] };
@@ -65,13 +71,16 @@ describe('ChannelGuard', () => {
     ['subscribe', { channel: 'no channel' }, admin, 'BAD_REQUEST'],
     ['send', { room: 'team-blue', text: 'hi' }, alice, undefined],
     ['send', { room: 'lobby', text: 'hi' }, alice, 'FORBIDDEN'],
-  ] as const)('%s %j as %j → %s', (handler, payload, principal, code) => {
-    expect(codeOf(() => guard.canActivate(contextFor(handler, payload, principal)))).toBe(code);
+    // A policy that fails is never an allow; admin is not asked at all.
+    ['subscribe', { channel: 'broken:x' }, alice, 'INTERNAL'],
+    ['subscribe', { channel: 'broken:x' }, admin, undefined],
+  ] as const)('%s %j as %j → %s', async (handler, payload, principal, code) => {
+    expect(await codeOf(() => guard.canActivate(contextFor(handler, payload, principal)))).toBe(code);
   });
 
-  it('leaves payloads without a usable channel to validation', () => {
-    expect(guard.canActivate(contextFor('subscribe', { channel: 7 }, alice))).toBe(true);
-    expect(guard.canActivate(contextFor('subscribe', 'text', alice))).toBe(true);
-    expect(guard.canActivate(contextFor('free', { channel: 'user:bob' }, alice))).toBe(true);
+  it('leaves payloads without a usable channel to validation', async () => {
+    await expect(guard.canActivate(contextFor('subscribe', { channel: 7 }, alice))).resolves.toBe(true);
+    await expect(guard.canActivate(contextFor('subscribe', 'text', alice))).resolves.toBe(true);
+    await expect(guard.canActivate(contextFor('free', { channel: 'user:bob' }, alice))).resolves.toBe(true);
   });
 });

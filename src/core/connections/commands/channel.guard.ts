@@ -8,6 +8,11 @@ export type ChannelSelector = (payload: Record<string, unknown>) => unknown;
 
 const CHANNEL_SELECTOR = 'switchboard:channel-selector';
 
+/** The selector `@ActsOnChannel` put on a handler, if any. */
+export function channelSelectorOf(handler: object): ChannelSelector | undefined {
+  return Reflect.getMetadata(CHANNEL_SELECTOR, handler) as ChannelSelector | undefined;
+}
+
 /** Marks a command as acting on a channel; {@link ChannelGuard} authorizes it per message. */
 export const ActsOnChannel = (selector: ChannelSelector = (payload) => payload['channel']): MethodDecorator =>
   SetMetadata(CHANNEL_SELECTOR, selector);
@@ -24,14 +29,14 @@ export class ChannelGuard implements CanActivate {
     private readonly access: ChannelAccess,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const selector = this.reflector.get<ChannelSelector | undefined>(CHANNEL_SELECTOR, context.getHandler());
     if (!selector) return true;
     const payload = context.switchToWs().getData<unknown>();
     if (typeof payload !== 'object' || payload === null) return true;
     const channel = selector(payload as Record<string, unknown>);
     if (typeof channel !== 'string') return true;
-    this.access.authorize(context.switchToWs().getClient<GatewaySocket>().data.principal, channel);
+    await this.access.authorize(context.switchToWs().getClient<GatewaySocket>().data.principal, channel);
     return true;
   }
 }

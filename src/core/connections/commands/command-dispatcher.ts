@@ -13,7 +13,7 @@ import { ServerEmitter } from '../../delivery/server-emitter.js';
 import { AbuseWindow, TokenBucket } from './token-bucket.js';
 import type { GatewaySocket } from '../gateway-socket.js';
 import { CommandTable } from './command-table.js';
-import { nestsDeeperThan } from './payload-depth.js';
+import { nestsDeeperThan } from '../../../validation/payload-depth.js';
 
 const ABUSE_WINDOW_MS = 10_000;
 
@@ -41,6 +41,8 @@ export class CommandDispatcher {
   private readonly errorListener: (this: GatewaySocket, error: unknown) => void;
   private readonly tooDeep: Counter.Internal;
   private readonly results = new Map<string, Counter.Internal>();
+  /** Per connection and channel, the last command still running (see {@link inOrder}). */
+  private readonly tails = new WeakMap<GatewaySocket, Map<string, Promise<unknown>>>();
 
   constructor(
     private readonly table: CommandTable,
@@ -100,7 +102,9 @@ export class CommandDispatcher {
         { field: '', messages: [message] },
       ]);
     }
-    handler(socket, payload, ack, command).then(
+    const channel = this.table.channelOf(command, payload);
+    const run = (): Promise<Ack<unknown>> => handler(socket, payload, ack, command);
+    (channel === undefined ? run() : this.inOrder(socket, channel, run)).then(
       (answer) => this.answer(socket, command, ack, answer),
       (error: unknown) => {
         // The error filter answers every failure; reaching here is a bug in the wiring.
@@ -111,6 +115,31 @@ export class CommandDispatcher {
         this.answer(socket, command, ack, { ok: false, error: internal() });
       },
     );
+  }
+
+  /**
+   * Runs a connection's commands on one channel one after another, in the order they arrived,
+   * from their guards on: a policy may be asynchronous, and an `unsubscribe` sent right after a
+   * `subscribe` must not overtake it while the subscribe's policy is still answering. Commands
+   * on other channels, or on none, run alongside. Nothing is kept for an idle connection.
+   */
+  private inOrder(
+    socket: GatewaySocket,
+    channel: string,
+    task: () => Promise<Ack<unknown>>,
+  ): Promise<Ack<unknown>> {
+    let tails = this.tails.get(socket);
+    if (!tails) this.tails.set(socket, (tails = new Map<string, Promise<unknown>>()));
+    const previous = tails.get(channel);
+    const run = previous ? previous.then(task, task) : task();
+    tails.set(channel, run);
+    const settled = (): void => {
+      if (tails.get(channel) !== run) return;
+      tails.delete(channel);
+      if (tails.size === 0 && this.tails.get(socket) === tails) this.tails.delete(socket);
+    };
+    run.then(settled, settled);
+    return run;
   }
 
   private refuse(

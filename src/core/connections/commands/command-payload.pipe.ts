@@ -2,7 +2,7 @@ import { Injectable, type PipeTransform, type ArgumentMetadata, ValidationPipe }
 import { MessageBody } from '@nestjs/websockets';
 import type { ValidationError } from 'class-validator';
 import { GatewayError } from '../../errors/gateway.error.js';
-import { prototypeKeyPaths, unknownFieldMessage } from './prototype-keys.js';
+import { prototypeKeyPaths, unknownFieldMessage } from '../../../validation/prototype-keys.js';
 import type { ErrorDetail } from '@switchboard/protocol';
 
 /** Flattens nested class-validator errors into `{ field: 'since.offset', messages }`. */

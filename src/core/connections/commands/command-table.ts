@@ -8,8 +8,12 @@ import {
   PARAM_ARGS_METADATA,
 } from '@nestjs/websockets/constants.js';
 import { WsParamsFactory } from '@nestjs/websockets/factories/ws-params-factory.js';
+import { WsParamtype } from '@nestjs/websockets/enums/ws-paramtype.enum.js';
 import type { Ack, AckCallback } from '@switchboard/protocol';
+import type { PayloadClass } from '../../channels/channel-policy.js';
 import type { GatewaySocket } from '../gateway-socket.js';
+import { type ChannelSelector, channelSelectorOf } from './channel.guard.js';
+import { COMMAND_DOC, type CommandDoc } from './command.decorator.js';
 
 /**
  * One command's handler with everything Nest would wrap it in (guards, pipes, interceptors,
@@ -24,6 +28,14 @@ export type CommandHandler = (
   command: string,
 ) => Promise<Ack<unknown>>;
 
+/** What the docs say of one command. */
+export interface CommandDescription {
+  readonly name: string;
+  readonly doc?: CommandDoc;
+  /** The DTO of its `@Payload()` parameter; absent: any JSON value. */
+  readonly payload?: PayloadClass;
+}
+
 /**
  * Every `@SubscribeMessage` handler of every gateway, found once at start-up and wrapped once
  * with Nest's `ExternalContextCreator` in the WebSocket context. Nest's IoAdapter builds an
@@ -33,7 +45,9 @@ export type CommandHandler = (
 @Injectable()
 export class CommandTable {
   private readonly logger = new Logger(CommandTable.name);
-  private handlers?: ReadonlyMap<string, CommandHandler>;
+  private handlers?: Map<string, CommandHandler>;
+  private readonly descriptions = new Map<string, CommandDescription>();
+  private readonly selectors = new Map<string, ChannelSelector>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -50,7 +64,36 @@ export class CommandTable {
     return [...(this.handlers ??= this.build()).keys()];
   }
 
-  private build(): ReadonlyMap<string, CommandHandler> {
+  /**
+   * The channel a command's payload acts on (its `@ActsOnChannel` selector, else a `channel`
+   * field), which orders it behind the connection's earlier commands on that channel.
+   */
+  channelOf(command: string, payload: unknown): string | undefined {
+    if (typeof payload !== 'object' || payload === null) return undefined;
+    const fields = payload as Record<string, unknown>;
+    const channel = this.selectors.get(command)?.(fields) ?? fields['channel'];
+    return typeof channel === 'string' ? channel : undefined;
+  }
+
+  /** Every command, for the AsyncAPI document. */
+  describe(): CommandDescription[] {
+    this.handlers ??= this.build();
+    return [...this.descriptions.values()];
+  }
+
+  /**
+   * A command handled without a gateway class (one a backend answers over HTTP). It gets the
+   * dispatcher's rate limit, size and depth checks, but no Nest guards or pipes: `handler`
+   * checks and answers everything itself.
+   */
+  register(name: string, handler: CommandHandler, doc: CommandDoc): void {
+    const handlers = (this.handlers ??= this.build());
+    if (handlers.has(name)) throw new Error(`the command "${name}" is handled twice`);
+    handlers.set(name, handler);
+    this.descriptions.set(name, { name, doc });
+  }
+
+  private build(): Map<string, CommandHandler> {
     const handlers = new Map<string, CommandHandler>();
     // Nest's own WebSocket parameter factory; its `data` is typed narrower than the core's.
     const params = new WsParamsFactory() as unknown as ParamsFactory;
@@ -77,9 +120,28 @@ export class CommandTable {
           'ws',
         );
         handlers.set(command, handler as CommandHandler);
+        const selector = channelSelectorOf(callback);
+        if (selector) this.selectors.set(command, selector);
+        this.descriptions.set(command, {
+          name: command,
+          doc: Reflect.getMetadata(COMMAND_DOC, callback) as CommandDoc | undefined,
+          payload: payloadClassOf(gateway, method),
+        });
       }
     }
     this.logger.log(`commands: ${[...handlers.keys()].join(', ')}`);
     return handlers;
   }
+}
+
+/** The class of a handler's `@Payload()` / `@MessageBody()` parameter, from Nest's metadata. */
+function payloadClassOf(gateway: object, method: string): PayloadClass | undefined {
+  const params = (Reflect.getMetadata(PARAM_ARGS_METADATA, gateway.constructor, method) ?? {}) as Record<
+    string,
+    { index: number }
+  >;
+  const types = (Reflect.getMetadata('design:paramtypes', gateway, method) ?? []) as unknown[];
+  const entry = Object.entries(params).find(([key]) => key.split(':')[0] === String(WsParamtype.PAYLOAD));
+  const type = entry ? types[entry[1].index] : undefined;
+  return typeof type === 'function' && type !== Object ? (type as PayloadClass) : undefined;
 }

@@ -25,6 +25,11 @@ export class RedisKeys {
     };
   }
 
+  /** One key of module state (`ModuleState`), already scoped by module. */
+  moduleState(key: string): string {
+    return `${this.prefix}state:${key}`;
+  }
+
   /** A user's live connections on every instance (`MAX_CONNECTIONS_PER_USER`). */
   userConnections(userId: string): string {
     return `${this.prefix}{u:${userId}}:connections`;

@@ -5,6 +5,7 @@ import { DEFAULT_LIVENESS, InstanceLiveness, type InstanceLivenessOptions } from
 import { RedisChannelLog } from '../channel-log/redis-channel.log.js';
 import { RedisClients } from './redis-clients.js';
 import { RedisConnectionRegistry } from '../connections/redis-connection.registry.js';
+import { RedisModuleStateStore } from '../module-state/redis-module-state.store.js';
 import type { RedisEvents } from './redis-events.js';
 import { RedisKeys } from './redis-keys.js';
 import { RedisOccupancyStore } from '../occupancy/redis-occupancy.store.js';
@@ -54,6 +55,7 @@ export class RedisBackend implements StoreBackend {
     readonly connections: RedisConnectionRegistry,
     readonly occupancy: RedisOccupancyStore,
     readonly revocations: RedisRevocationStore,
+    readonly moduleState: RedisModuleStateStore,
     readonly socketAdapter: AdapterFactory,
     private readonly commandTimeoutMs: number,
   ) {}
@@ -98,6 +100,7 @@ export class RedisBackend implements StoreBackend {
       new RedisConnectionRegistry(clients.command, keys, liveness),
       new RedisOccupancyStore(clients.command, keys, liveness),
       new RedisRevocationStore(clients.command, keys),
+      new RedisModuleStateStore(clients.command, keys),
       createRedisSocketAdapter(clients, keys),
       commandTimeoutMs,
     );
