@@ -42,7 +42,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\./)', message: 'the protocol imports nothing but its own files' }] },
+        { patterns: [{ regex: '^(?!\\.\\.?/)', message: 'the protocol imports nothing but its own files' }] },
       ],
     },
   },

@@ -25,6 +25,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@switchboard/(protocol|client)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@switchboard/protocol/modules/(.*)$': '<rootDir>/packages/protocol/src/modules/$1.ts',
     '^@switchboard/client/publisher$': '<rootDir>/packages/client/src/publisher.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

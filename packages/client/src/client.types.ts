@@ -3,6 +3,8 @@ import type {
   ChatTypingEvent,
   ExceptionEvent,
   PresenceEvent,
+  PublicationEvents,
+  ServerEvents,
   PresenceUser,
   Publication,
   SessionExpiredEvent,
@@ -89,14 +91,35 @@ export interface ClientEvents {
   exception: ExceptionEvent;
 }
 
-/** Events of one {@link Subscription}. */
-export interface SubscriptionEvents {
+/**
+ * The volatile events a channel's subscribers receive, by name: every `ServerEvents` entry
+ * whose payload names a channel (presence, `chat.typing`, and any a module declares in
+ * `@switchboard/protocol/modules/<name>`), except the two the SDK handles itself.
+ */
+export type ChannelVolatileEvents = {
+  [
+    E in keyof ServerEvents as ServerEvents[E] extends { readonly channel: string }
+      ? E extends 'subscription.revoked' | 'channel.position'
+        ? never
+        : E
+      : never
+  ]: ServerEvents[E];
+};
+
+/** Events of one {@link Subscription}: its own, and the channel's volatile events by name. */
+export interface SubscriptionEvents extends ChannelVolatileEvents {
   resync: ResyncEvent;
-  'presence.join': PresenceEvent;
-  'presence.leave': PresenceEvent;
-  'chat.typing': ChatTypingEvent;
   revoked: SubscriptionRevokedEvent;
   error: SwitchboardError;
 }
 
 export type PublicationHandler<T = unknown> = (publication: Publication<T>) => void;
+
+/**
+ * Handlers by event name, typed by the protocol's `PublicationEvents` (a module's event
+ * types arrive by importing `@switchboard/protocol/modules/<name>`); `'*'` takes every other
+ * publication. Each is still called once per publication, in offset order across them all.
+ */
+export type PublicationHandlers = {
+  [E in keyof PublicationEvents]?: (publication: Publication<PublicationEvents[E]>) => void;
+} & { '*'?: PublicationHandler };

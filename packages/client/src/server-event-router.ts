@@ -23,9 +23,10 @@ function isPublication(payload: unknown): payload is Publication {
 }
 
 /**
- * Dispatches one server event (contract §4): stored publications (any event name, known by
- * their offset and epoch) to their channel's subscription, the fixed volatile events (and
- * `channel.position`, whose offset sits in `data`) by name.
+ * Dispatches one server event: stored publications (any event name, known by their offset
+ * and epoch) to their channel's subscription; the connection's own events and
+ * `channel.position` (whose offset sits in `data`) by name; any other event that names a
+ * subscribed channel to that subscription, by name.
  * Events of channels the app did not subscribe to through the SDK are ignored.
  */
 export function routeServerEvent(event: string, payload: unknown, targets: RouteTargets): void {
@@ -33,10 +34,6 @@ export function routeServerEvent(event: string, payload: unknown, targets: Route
   const channel = (payload as { channel?: unknown } | null)?.channel;
   const subscription = typeof channel === 'string' ? targets.subscription(channel) : undefined;
   switch (event) {
-    case 'presence.join':
-    case 'presence.leave':
-    case 'chat.typing':
-      return subscription?.volatile(event, payload as ServerEvents[typeof event]);
     case 'channel.position':
       return subscription?.observePosition(payload as ServerEvents[typeof event]);
     case 'session.expired':
@@ -47,5 +44,9 @@ export function routeServerEvent(event: string, payload: unknown, targets: Route
       return targets.revoked(payload as ServerEvents[typeof event], subscription);
     case 'exception':
       return targets.exception(payload as ServerEvents[typeof event]);
+    default:
+      // Any other event naming a channel is one of its volatile events (presence, chat.typing,
+      // whatever a module declares): its subscription emits it by name, no list to keep here.
+      return subscription?.volatile(event, payload);
   }
 }

@@ -22,8 +22,6 @@ export interface SubscriptionLink {
 }
 
 const MAX_RETRY_DELAY_MS = 10_000;
-type VolatileEvent = 'presence.join' | 'presence.leave' | 'chat.typing';
-type VolatilePayload = SubscriptionEvents[VolatileEvent];
 
 /**
  * One channel subscription: runs the {@link ChannelSequencer}, holds gaps for `gapHoldMs`
@@ -95,9 +93,9 @@ export class Subscription<T = unknown> extends TypedEmitter<SubscriptionEvents> 
     this.watchGap();
   }
 
-  /** (Client) a volatile event of this channel. */
-  volatile<E extends VolatileEvent>(event: E, payload: SubscriptionEvents[E] & VolatilePayload): void {
-    if (!this.closed) this.emit(event, payload);
+  /** (Client) a volatile event of this channel, whatever its name: emitted under that name. */
+  volatile(event: string, payload: unknown): void {
+    if (!this.closed) (this.emit as (event: string, payload: unknown) => void)(event, payload);
   }
 
   /** (Client) connected or reconnected: subscribe, with `since` once a position is known. */

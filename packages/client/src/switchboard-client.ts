@@ -9,6 +9,7 @@ import type {
   ConnectionState,
   PresenceUser,
   PublicationHandler,
+  PublicationHandlers,
   SwitchboardClientOptions,
   TransportName,
 } from './client.types.js';
@@ -99,19 +100,22 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
   }
 
   /**
-   * Delivers the channel's publications to `handler` exactly once each, in offset order.
-   * `since`: a position the app already holds (e.g. after loading REST history).
+   * Delivers the channel's publications exactly once each, in offset order, to `handler`, or
+   * to the handler of their event name in a {@link PublicationHandlers} map (typed by the
+   * protocol's `PublicationEvents`). `since`: a position the app already holds (e.g. after
+   * loading REST history).
    */
   subscribe<T = unknown>(
     channel: string,
-    handler: PublicationHandler<T>,
+    handler: PublicationHandler<T> | PublicationHandlers,
     options: { since?: StreamPosition } = {},
   ): Subscription<T> {
     if (this.closed) throw new SwitchboardError('CLOSED', 'the client is closed');
     if (this.subscriptions.has(channel)) {
       throw new SwitchboardError('BAD_REQUEST', `already subscribed to ${channel}; unsubscribe first`);
     }
-    const subscription = new Subscription<T>(channel, handler, this.link, this.gapHoldMs, options.since);
+    const deliver: PublicationHandler<T> = typeof handler === 'function' ? handler : byEventName(handler);
+    const subscription = new Subscription<T>(channel, deliver, this.link, this.gapHoldMs, options.since);
     this.subscriptions.set(channel, subscription);
     subscription.sync();
     return subscription;
@@ -249,4 +253,10 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     }
     this.emit('connect_error', new SwitchboardError(data.code as ErrorCode, reason, { command: 'connect' }));
   }
+}
+
+/** One handler for every publication, calling the map's handler of its event (else `'*'`). */
+function byEventName<T>(handlers: PublicationHandlers): PublicationHandler<T> {
+  const table = handlers as Record<string, PublicationHandler<T> | undefined>;
+  return (publication) => (table[publication.event] ?? table['*'])?.(publication);
 }

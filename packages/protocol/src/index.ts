@@ -8,7 +8,10 @@ export * from './errors.js';
 export type * from './publication.js';
 export * from './server-events.js';
 export * from './commands.js';
-export * from './chat.js';
+export type * from './publication-events.js';
+// The built-in modules' wire types; any other module's: `@switchboard/protocol/modules/<name>`.
+export * from './modules/chat.js';
+export type * from './modules/notifications.js';
 export * from './volatile-events.js';
 export * from './event-name.js';
 export * from './rest.js';

@@ -1,4 +1,4 @@
-import { CHAT_VOLATILE_EVENTS } from './chat.js';
+import { CHAT_VOLATILE_EVENTS } from './modules/chat.js';
 import { CORE_VOLATILE_EVENTS } from './server-events.js';
 
 /** Every volatile event name: never stored, no offset, and no publication may use one. */

@@ -1,17 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
-import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type ChatMessageAnswer } from '@switchboard/protocol';
+import {
+  type ChatMessageAnswer,
+  type CommandPayload,
+  NAME_PART_DESCRIPTION,
+  NAME_PART_PATTERN,
+} from '@switchboard/protocol';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
-export class ChatTypingDto {
+export class ChatTypingDto implements CommandPayload<'chat.typing'> {
   @IsString()
   @Matches(NAME_PART_PATTERN, { message: `room ${NAME_PART_DESCRIPTION}` })
   room!: string;
 }
 
-export class ChatSendDto extends ChatTypingDto {
+export class ChatSendDto extends ChatTypingDto implements CommandPayload<'chat.send'> {
   @Transform(trim)
   @IsString()
   @Length(1, 4000, { message: 'text must be 1 to 4000 characters after trimming' })

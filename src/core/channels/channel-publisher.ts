@@ -132,7 +132,11 @@ export class ChannelPublisher {
   /** Checks the channel and event (contract errors) and builds the log's request. */
   private request({ channel, event, data, idempotencyKey }: BatchItem): AppendRequest {
     const { history } = this.registry.resolve(channel);
-    const problem = eventNameProblem(event);
+    const problem =
+      eventNameProblem(event) ??
+      (this.registry.isVolatileEvent(event)
+        ? `event "${event}" is a volatile event and cannot be published`
+        : undefined);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);
     return { channel, event, data, keep: history, idempotencyKey };
   }

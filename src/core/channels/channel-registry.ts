@@ -37,6 +37,8 @@ export class ChannelRegistry implements OnModuleInit {
   private readonly entries = new Map<string, NamespaceEntry>();
   /** Events declared by modules that publish into a namespace they do not own. */
   private readonly guestEvents: ChannelEventsDeclaration[] = [];
+  /** Built on first use, after every namespace is declared; dropped when one is added. */
+  private volatileEvents?: Set<string>;
 
   constructor(private readonly discovery: DiscoveryService) {}
 
@@ -49,6 +51,7 @@ export class ChannelRegistry implements OnModuleInit {
       const events = Reflect.getMetadata(CHANNEL_EVENTS, wrapper.metatype) as
         ChannelEventsDeclaration | undefined;
       if (events) this.guestEvents.push(events);
+      this.volatileEvents = undefined;
     }
   }
 
@@ -60,6 +63,7 @@ export class ChannelRegistry implements OnModuleInit {
       throw new Error(`the policy of channel namespace "${namespace}" has no canSubscribe method`);
     }
     this.entries.set(namespace, { declaration, policy });
+    this.volatileEvents = undefined;
   }
 
   /** Parses and resolves a channel: `BAD_REQUEST` if malformed, `NOT_FOUND` if unknown namespace. */
@@ -74,6 +78,21 @@ export class ChannelRegistry implements OnModuleInit {
     if (!entry) throw GatewayError.notFound(`unknown channel namespace "${parsed.namespace}"`);
     const { history, presence } = entry.declaration;
     return { ...parsed, history, presence, policy: entry.policy };
+  }
+
+  /**
+   * Whether some namespace declares `event` volatile: no publication may carry its name (a
+   * client could not tell the two apart). The core's own volatile names are the protocol's.
+   */
+  isVolatileEvent(event: string): boolean {
+    this.volatileEvents ??= new Set(
+      this.declarations().flatMap(({ events = {} }) =>
+        Object.entries(events)
+          .filter(([, declaration]) => declaration.volatile === true)
+          .map(([name]) => name),
+      ),
+    );
+    return this.volatileEvents.has(event);
   }
 
   has(namespace: string): boolean {

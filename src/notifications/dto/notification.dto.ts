@@ -1,7 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { JsonData } from '../../http/json-data.decorator.js';
-import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type NotificationAnswer } from '@switchboard/protocol';
+import {
+  NAME_PART_DESCRIPTION,
+  NAME_PART_PATTERN,
+  type Notification,
+  type NotificationAnswer,
+} from '@switchboard/protocol';
 
 export class CreateNotificationDto {
   @ApiProperty({ example: 'alice', description: 'The recipient: the `sub` of their tokens' })
@@ -32,7 +37,7 @@ export class NotificationCreatedDto implements NotificationAnswer {
 }
 
 /** The `data` of a `notification` publication, for the AsyncAPI document (built by the server). */
-export class NotificationDataDto {
+export class NotificationDataDto implements Notification {
   @IsString() id!: string;
   @IsString() title!: string;
   @IsOptional() @IsString() body?: string;

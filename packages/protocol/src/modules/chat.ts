@@ -1,4 +1,9 @@
-import type { UserChannelEvent } from './server-events.js';
+/**
+ * The chat module's wire types (namespace `chat:`): its commands, its stored and volatile
+ * events. Part of the protocol's default entry point, as chat is built in; a module of your own
+ * is imported by name (`@switchboard/protocol/modules/<name>`).
+ */
+import type { UserChannelEvent } from '../server-events.js';
 
 /** The `data` of a `chat.message` publication. */
 export interface ChatMessage {
@@ -14,7 +19,7 @@ export type ChatTypingEvent = UserChannelEvent<'chat.typing'>;
 /** Chat's volatile events. */
 export const CHAT_VOLATILE_EVENTS = ['chat.typing'] as const;
 
-declare module './commands.js' {
+declare module '../commands.js' {
   interface ClientCommands {
     'chat.send': {
       payload: { room: string; text: string; clientId?: string };
@@ -24,8 +29,14 @@ declare module './commands.js' {
   }
 }
 
-declare module './server-events.js' {
+declare module '../server-events.js' {
   interface ServerEvents {
     'chat.typing': ChatTypingEvent;
+  }
+}
+
+declare module '../publication-events.js' {
+  interface PublicationEvents {
+    'chat.message': ChatMessage;
   }
 }
