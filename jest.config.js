@@ -56,8 +56,8 @@ export default {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
-    // Long fault injection runs (Redis frozen and killed under load, gateway processes killed,
-    // the chaos run behind HAProxy): only in `npm run test:faults`, which CI runs after
+    // Long runs (Redis frozen and killed under load, gateway processes killed, the chaos run
+    // behind HAProxy, a module generated into a fresh copy and tested): only in `npm run test:faults`, which CI runs after
     // `npm test`. A project chosen by the environment rather than `--selectProjects` in
     // `npm test`, so that `npm test -- <path>` still means a path.
     ...(process.env.SWITCHBOARD_TEST_FAULTS === '1'
@@ -65,7 +65,7 @@ export default {
           {
             ...common,
             displayName: 'faults',
-            testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
+            testMatch: ['<rootDir>/test/**/*.faults-spec.ts'],
             globalSetup: '<rootDir>/test/support/global-setup.ts',
           },
         ]

@@ -29,11 +29,12 @@ export class AppModule {
         AuthModule,
         CoreModule,
         RestApiModule,
+        HealthModule,
+        DocsModule,
+        // Domain modules, one line each (`npm run generate:module -- <name>` adds one).
         ChatModule,
         NotificationsModule,
         PublishModule,
-        HealthModule,
-        DocsModule,
         // Mints tokens for anyone (the demo's sign-in): the route exists only where a developer
         // runs the gateway (NODE_ENV development or test), never in production or staging.
         ...(DEV_ENVIRONMENTS.has(validateEnv(env).NODE_ENV) ? [DevModule] : []),
