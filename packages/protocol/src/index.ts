@@ -12,3 +12,4 @@ export * from './chat.js';
 export * from './volatile-events.js';
 export * from './event-name.js';
 export * from './rest.js';
+export * from './hooks.js';
