@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { WEBHOOK_EVENT_TYPES } from '@switchboard/protocol';
 import { Transform } from 'class-transformer';
+import { isHttpUrl } from '../hooks/namespaces-file.js';
 import {
   IsIn,
   IsInt,
@@ -69,16 +70,6 @@ const isHooksSecret = (value: unknown): boolean => {
   const encoded = value.slice('whsec_'.length);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return false;
   return Buffer.from(encoded, 'base64').length >= 24;
-};
-
-const isHttpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string') return false;
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
 };
 
 const WEBHOOK_EVENT_NAMES: readonly string[] = WEBHOOK_EVENT_TYPES;

@@ -22,16 +22,22 @@ const NAMESPACE_KEYS = new Set(['subscribe', 'commands', 'history', 'presence'])
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Why `value` is not an absolute http(s) URL, or `undefined` when it is one. */
-function urlProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string') return 'must be an http:// or https:// URL';
+/** Whether `value` is an absolute http:// or https:// URL with a host. */
+export function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
   try {
     const url = new URL(value);
-    if ((url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '') return undefined;
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
   } catch {
-    // Reported below, as for any other scheme.
+    return false;
   }
-  return `must be an http:// or https:// URL (got ${JSON.stringify(value.slice(0, 100))})`;
+}
+
+/** Why `value` is not an absolute http(s) URL, or `undefined` when it is one. */
+function urlProblem(value: unknown): string | undefined {
+  if (isHttpUrl(value)) return undefined;
+  const shown = typeof value === 'string' ? ` (got ${JSON.stringify(value.slice(0, 100))})` : '';
+  return `must be an http:// or https:// URL${shown}`;
 }
 
 function commandProblem(namespace: string, command: string): string | undefined {
