@@ -54,14 +54,13 @@ export class HookHttpClient {
   }
 
   post(call: HookPost): Promise<HookCallResult> {
+    return this.attempt(call, AbortSignal.timeout(call.timeoutMs), true);
+  }
+
+  private attempt(call: HookPost, signal: AbortSignal, mayRetry: boolean): Promise<HookCallResult> {
     const url = new URL(call.url);
     const secure = url.protocol === 'https:';
-    const signal = AbortSignal.timeout(call.timeoutMs);
     return new Promise<HookCallResult>((resolve) => {
-      const fail = (error: unknown): void => {
-        const reason = signal.aborted ? 'timeout' : 'network';
-        resolve({ kind: 'failed', reason, error: error instanceof Error ? error.message : String(error) });
-      };
       const request = (secure ? httpsRequest : httpRequest)(
         url,
         {
@@ -77,7 +76,18 @@ export class HookHttpClient {
         },
         (response) => this.read(response, resolve, fail),
       );
-      request.on('error', fail);
+      function fail(error: unknown): void {
+        const reason = signal.aborted ? 'timeout' : 'network';
+        resolve({ kind: 'failed', reason, error: error instanceof Error ? error.message : String(error) });
+      }
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as it was reused: the request never
+        // reached the application, so it is sent once more on a fresh connection (the retry
+        // Node's documentation describes for `reusedSocket`), within the same deadline.
+        if (mayRetry && request.reusedSocket && error.code === 'ECONNRESET' && !signal.aborted)
+          resolve(this.attempt(call, signal, false));
+        else fail(error);
+      });
       request.end(call.body);
     });
   }

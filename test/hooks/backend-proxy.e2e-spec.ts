@@ -119,6 +119,28 @@ describe('BackendProxyClient against a real HTTP backend', () => {
     expect(second?.remotePort).toBe(first?.remotePort);
   });
 
+  it('sends once more, on a new connection, a request whose kept-alive connection the backend had closed', async () => {
+    await proxy.decideSubscribe(spec, 'orders:o-6', USER);
+    backend.respond = (_request, index) => (index === 1 ? 'reset' : { status: 200, body: '{"allow":true}' });
+    answer = { status: 200, body: '{"allow":true}' };
+    await expect(proxy.decideSubscribe(spec, 'orders:o-6', USER)).resolves.toEqual({ kind: 'allow' });
+    const [first, reset, again] = backend.requests;
+    expect(reset?.remotePort).toBe(first?.remotePort);
+    expect(again?.remotePort).not.toBe(first?.remotePort);
+    expect(backend.requests).toHaveLength(3);
+    backend.respond = () => answer;
+  });
+
+  it('does not resend a request whose fresh connection closed: that backend is unavailable', async () => {
+    http.close();
+    backend.respond = () => 'reset';
+    await expect(proxy.decideSubscribe(spec, 'orders:o-7', USER)).resolves.toMatchObject({
+      kind: 'unavailable',
+    });
+    expect(backend.requests).toHaveLength(1);
+    backend.respond = () => answer;
+  });
+
   it('forwards a listed command with its payload and the user, and answers with the backend’s ack as it is', async () => {
     answer = { status: 200, body: '{"ok":true,"data":{"eta":"12:00"}}' };
     const payload = { orderId: 'o-1', nested: { list: [1, 2] } };

@@ -16,7 +16,9 @@ export interface RecordedRequest {
 /** How the server answers one request: a status and body, or never (a hung backend). */
 export type Answer =
   | { readonly status: number; readonly body?: string; readonly headers?: Readonly<Record<string, string>> }
-  | 'hang';
+  | 'hang'
+  /** The connection closed without an answer (a server closing a kept-alive connection). */
+  | 'reset';
 
 export type Responder = (request: RecordedRequest, index: number) => Answer;
 
@@ -56,6 +58,7 @@ export class RecordingServer {
         const index = recording.requests.push(request) - 1;
         const answer = recording.respond(request, index);
         if (answer === 'hang') recording.hung.push(res);
+        else if (answer === 'reset') res.socket?.destroy();
         else
           res
             .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
