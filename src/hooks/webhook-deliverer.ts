@@ -50,6 +50,8 @@ export class WebhookDeliverer {
   /** Events appended since the deliverer last took a batch (it lingers until a full batch). */
   private appended = 0;
   private failing = false;
+  /** Whether the last lease check made this instance the deliverer. */
+  private lead = false;
 
   constructor(
     private readonly store: WebhookOutboxStore,
@@ -68,6 +70,11 @@ export class WebhookDeliverer {
     await this.loop;
   }
 
+  /** Whether this instance delivers (held the lease when it last checked). */
+  get leading(): boolean {
+    return this.lead;
+  }
+
   /** `count` events were queued (by this instance): wake the deliverer. */
   appendedEvents(count: number): void {
     this.appended += count;
@@ -80,18 +87,25 @@ export class WebhookDeliverer {
   }
 
   private async run(): Promise<void> {
+    let storeFailing = false;
     while (!this.stopped) {
       try {
         await this.step();
+        if (storeFailing) this.logger.log('webhook outbox store answers again');
+        storeFailing = false;
       } catch (error) {
-        this.logger.warn(`webhook outbox store failed (retrying): ${String(error)}`);
+        // Once per outage at warn: the loop retries every `followerPollMs` until it answers.
+        const line = `webhook outbox store failed (retrying): ${String(error)}`;
+        if (storeFailing) this.logger.debug(line);
+        else this.logger.warn(line);
+        storeFailing = true;
         await this.signal.wait(this.options.followerPollMs);
       }
     }
   }
 
   private async step(): Promise<void> {
-    if (!(await this.store.lead())) {
+    if (!(await this.checkLease())) {
       await this.signal.wait(this.options.followerPollMs);
       return;
     }
@@ -119,7 +133,7 @@ export class WebhookDeliverer {
     for (let failures = 0; !this.stopped;) {
       if (Date.now() >= deadline) return this.drop(batch, events.length);
       // The lease is renewed before every attempt (it outlasts one attempt by construction).
-      if (!(await this.store.lead())) return;
+      if (!(await this.checkLease())) return;
       const result = await this.http.post({
         url: this.options.url,
         body: batch.body,
@@ -151,10 +165,18 @@ export class WebhookDeliverer {
     const until = Date.now() + ms;
     while (!this.stopped && Date.now() < until) {
       await this.signal.wait(Math.min(until - Date.now(), this.store.leaseCheckMs));
-      if (!this.stopped && Number.isFinite(this.store.leaseCheckMs) && !(await this.store.lead()))
+      if (!this.stopped && Number.isFinite(this.store.leaseCheckMs) && !(await this.checkLease()))
         return false;
     }
     return !this.stopped;
+  }
+
+  private async checkLease(): Promise<boolean> {
+    this.lead = await this.store.lead().catch((error: unknown) => {
+      this.lead = false;
+      throw error;
+    });
+    return this.lead;
   }
 
   private async drop(batch: OutboxBatch, count: number): Promise<void> {

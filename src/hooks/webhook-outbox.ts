@@ -76,9 +76,13 @@ export class WebhookOutbox {
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
   }
 
-  /** Events waiting for delivery: queued in the store (cluster-wide with Redis) and here. */
+  /**
+   * Events waiting for delivery: the store's queue if this instance delivers it (with Redis the
+   * queue is shared, so only its deliverer reports it and a sum over instances is the total),
+   * plus the changes not handed to the store yet.
+   */
   async depth(): Promise<number> {
-    return (await this.store.depth()) + this.unappended.length;
+    return (this.deliverer.leading ? await this.store.depth() : 0) + this.unappended.length;
   }
 
   /**

@@ -304,7 +304,7 @@ export class GatewayMetrics {
   private webhookQueue?: () => Promise<number>;
   readonly webhookQueueDepth = new Gauge({
     name: 'switchboard_webhook_queue_depth',
-    help: 'Webhook events waiting for delivery (with Redis the queue is shared: every instance reports the whole of it, read it with max())',
+    help: 'Webhook events waiting for delivery: the shared queue as seen by the delivering instance (0 elsewhere), plus those not queued yet; sum() is the deployment total',
     registers: [this.registry],
     collect: async () => {
       this.webhookQueueDepth.set(this.webhookQueue ? await this.webhookQueue().catch(() => 0) : 0);
