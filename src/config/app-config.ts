@@ -2,12 +2,32 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { WebhookEventType } from '@switchboard/protocol';
+import { loadNamespacesFile, type NamespaceSpec } from '../hooks/namespaces-file.js';
 import type { EnvDto } from './env.dto.js';
 
 export type RedisTopology =
   | { kind: 'none' }
   | { kind: 'single'; url: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[] };
+
+/** Contract §8: where webhooks go and which events they carry. */
+export interface WebhookConfig {
+  readonly url: string;
+  readonly events: ReadonlySet<WebhookEventType>;
+  readonly timeoutMs: number;
+  readonly retrySeconds: number;
+}
+
+export interface HooksConfig {
+  /** `HOOKS_SECRET` (`whsec_…`); set whenever a webhook URL or a namespaces file is. */
+  readonly secret?: string;
+  /** `undefined`: no webhooks are sent (`WEBHOOK_URL` unset). */
+  readonly webhook?: WebhookConfig;
+  /** The backend-decided namespaces of `NAMESPACES_FILE` (empty when unset). */
+  readonly namespaces: readonly NamespaceSpec[];
+  readonly proxyTimeoutMs: number;
+}
 
 /**
  * The typed view of the validated environment: the only place that knows variable names.
@@ -44,6 +64,7 @@ export class AppConfig {
   readonly conformance: boolean;
   /** The Socket.IO admin UI's login; `undefined`: the UI is off (no page, no /admin namespace). */
   readonly adminUi?: { readonly username: string; readonly passwordHash: string };
+  readonly hooks: HooksConfig;
 
   constructor(config: ConfigService<EnvDto, true>) {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
@@ -92,5 +113,26 @@ export class AppConfig {
     this.conformance = get('CONFORMANCE') === '1';
     const passwordHash = get('ADMIN_UI_PASSWORD_HASH');
     this.adminUi = passwordHash ? { username: get('ADMIN_UI_USERNAME'), passwordHash } : undefined;
+    const webhookUrl = get('WEBHOOK_URL');
+    const namespacesFile = get('NAMESPACES_FILE');
+    this.hooks = {
+      secret: get('HOOKS_SECRET'),
+      webhook: webhookUrl
+        ? {
+            url: webhookUrl,
+            events: new Set(
+              get('WEBHOOK_EVENTS')
+                .split(',')
+                .map((name) => name.trim() as WebhookEventType),
+            ),
+            timeoutMs: get('WEBHOOK_TIMEOUT_MS'),
+            retrySeconds: get('WEBHOOK_RETRY_SECONDS'),
+          }
+        : undefined,
+      // Validated by validateEnv before this runs: reading it again cannot fail but for a file
+      // changed in between, which then stops start-up as loudly.
+      namespaces: namespacesFile ? loadNamespacesFile(namespacesFile) : [],
+      proxyTimeoutMs: get('PROXY_TIMEOUT_MS'),
+    };
   }
 }

@@ -1,5 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
+import { WEBHOOK_EVENT_TYPES } from '@switchboard/protocol';
 import { Transform } from 'class-transformer';
+import { isHttpUrl } from '../hooks/namespaces-file.js';
 import {
   IsIn,
   IsInt,
@@ -46,10 +48,33 @@ function IsRedisUrl(): PropertyDecorator {
       },
     });
 }
-/** Origins are `scheme://host[:port]`, comma separated. */
 /** A bcrypt hash as bcrypt libraries write it: `$2a$`, `$2b$` or `$2y$`, cost 04-31, 53 characters of salt and hash. */
 const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+/** Origins are `scheme://host[:port]`, comma separated. */
 const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
+
+/** A custom check of one variable, with the one-line message that names it. */
+function Satisfies(check: (value: unknown) => boolean, message: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'satisfies',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: { validate: check, defaultMessage: () => message },
+    });
+}
+
+/** `whsec_` + standard base64 (padded) of at least 24 bytes, as Standard Webhooks secrets are. */
+const isHooksSecret = (value: unknown): boolean => {
+  if (typeof value !== 'string' || !value.startsWith('whsec_')) return false;
+  const encoded = value.slice('whsec_'.length);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) return false;
+  return Buffer.from(encoded, 'base64').length >= 24;
+};
+
+const WEBHOOK_EVENT_NAMES: readonly string[] = WEBHOOK_EVENT_TYPES;
+const isWebhookEventList = (value: unknown): boolean =>
+  typeof value === 'string' && value.split(',').every((name) => WEBHOOK_EVENT_NAMES.includes(name.trim()));
 
 /**
  * Every environment variable of the contract (§1), validated before Nest starts.
@@ -180,6 +205,46 @@ export class EnvDto {
     message: 'ADMIN_UI_USERNAME must be 1-64 characters of A-Z a-z 0-9 _ . @ -',
   })
   ADMIN_UI_USERNAME = 'admin';
+
+  // --- hooks (contract §8): webhooks out, backend-decided namespaces in ---
+  /** Signs every request to a backend; required as soon as either kind of hook is configured. */
+  @Transform(blankToUndefined)
+  @ValidateIf(
+    (env: EnvDto) =>
+      env.HOOKS_SECRET !== undefined || env.WEBHOOK_URL !== undefined || env.NAMESPACES_FILE !== undefined,
+  )
+  @IsString({ message: 'HOOKS_SECRET is required when WEBHOOK_URL or NAMESPACES_FILE is set' })
+  @Satisfies(
+    isHooksSecret,
+    'HOOKS_SECRET must be whsec_ followed by the base64 of at least 24 random bytes (e.g. echo whsec_$(openssl rand -base64 32))',
+  )
+  HOOKS_SECRET?: string;
+
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @Satisfies(isHttpUrl, 'WEBHOOK_URL must be an http:// or https:// URL')
+  WEBHOOK_URL?: string;
+
+  @Transform(blankToUndefined)
+  @IsString()
+  @Satisfies(isWebhookEventList, `WEBHOOK_EVENTS must be a comma list of ${WEBHOOK_EVENT_NAMES.join(', ')}`)
+  WEBHOOK_EVENTS = WEBHOOK_EVENT_NAMES.join(',');
+
+  @IntInRange(100, 10 * 60 * 1000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  @IntInRange(1, 7 * 24 * 3600)
+  WEBHOOK_RETRY_SECONDS = 3600;
+
+  /** A JSON file of backend-decided namespaces; its content is checked by `validateEnv`. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsString()
+  NAMESPACES_FILE?: string;
+
+  @IntInRange(10, 10 * 60 * 1000)
+  PROXY_TIMEOUT_MS = 3000;
+  // --- end of hooks ---
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';

@@ -1,4 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, validateEnv } from './validate-env.js';
+
+/** A valid hooks secret: `whsec_` + base64 of 24 bytes. */
+const HOOKS_SECRET = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+const dir = mkdtempSync(join(tmpdir(), 'sb-env-'));
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+const GOOD_NAMESPACES = file('good.json', '{"namespaces":{"orders":{"subscribe":"http://orders/s"}}}');
+const BAD_JSON = file('bad.json', '{"namespaces":');
+const BAD_NAME = file('bad-name.json', '{"namespaces":{"Orders":{"subscribe":"http://orders/s"}}}');
+const BAD_URL = file('bad-url.json', '{"namespaces":{"orders":{"subscribe":"ftp://orders/s"}}}');
 
 describe('validateEnv', () => {
   it('applies the contract defaults', () => {
@@ -57,6 +73,24 @@ describe('validateEnv', () => {
     [{ ADMIN_UI_PASSWORD_HASH: `$2b$12$${'a'.repeat(52)}` }, 'ADMIN_UI_PASSWORD_HASH'],
     [{ ADMIN_UI_PASSWORD_HASH: `$2x$12$${'a'.repeat(53)}` }, 'ADMIN_UI_PASSWORD_HASH'],
     [{ ADMIN_UI_USERNAME: 'two words' }, 'ADMIN_UI_USERNAME'],
+    [{ WEBHOOK_URL: 'http://hooks.example/in' }, 'HOOKS_SECRET'],
+    [{ NAMESPACES_FILE: GOOD_NAMESPACES }, 'HOOKS_SECRET'],
+    [{ HOOKS_SECRET: 'hunter2' }, 'HOOKS_SECRET'],
+    [{ HOOKS_SECRET: `whsec_${Buffer.alloc(23, 1).toString('base64')}` }, 'HOOKS_SECRET'],
+    [{ HOOKS_SECRET: `whsec_${Buffer.alloc(24, 1).toString('base64')}!` }, 'HOOKS_SECRET'],
+    [{ HOOKS_SECRET: Buffer.alloc(32, 1).toString('base64') }, 'HOOKS_SECRET'],
+    [{ HOOKS_SECRET, WEBHOOK_URL: 'ftp://hooks.example/in' }, 'WEBHOOK_URL'],
+    [{ HOOKS_SECRET, WEBHOOK_URL: 'hooks.example' }, 'WEBHOOK_URL'],
+    [{ WEBHOOK_EVENTS: 'channel.occupied,channel.deleted' }, 'WEBHOOK_EVENTS'],
+    [{ WEBHOOK_EVENTS: 'channel.occupied,' }, 'WEBHOOK_EVENTS'],
+    [{ WEBHOOK_TIMEOUT_MS: '0' }, 'WEBHOOK_TIMEOUT_MS'],
+    [{ WEBHOOK_TIMEOUT_MS: '5s' }, 'WEBHOOK_TIMEOUT_MS'],
+    [{ WEBHOOK_RETRY_SECONDS: '0' }, 'WEBHOOK_RETRY_SECONDS'],
+    [{ PROXY_TIMEOUT_MS: '-1' }, 'PROXY_TIMEOUT_MS'],
+    [{ HOOKS_SECRET, NAMESPACES_FILE: join(dir, 'missing.json') }, 'NAMESPACES_FILE'],
+    [{ HOOKS_SECRET, NAMESPACES_FILE: BAD_JSON }, 'NAMESPACES_FILE'],
+    [{ HOOKS_SECRET, NAMESPACES_FILE: BAD_NAME }, 'NAMESPACES_FILE'],
+    [{ HOOKS_SECRET, NAMESPACES_FILE: BAD_URL }, 'NAMESPACES_FILE'],
   ])('refuses %p with one line naming %s', (raw, variable) => {
     let error: unknown;
     try {
@@ -107,6 +141,42 @@ describe('validateEnv', () => {
     expect(validateEnv({}).CONFORMANCE).toBe('0');
     expect(validateEnv({ CONFORMANCE: '1' }).CONFORMANCE).toBe('1');
     expect(validateEnv({ CONFORMANCE: '1', NODE_ENV: 'staging' }).CONFORMANCE).toBe('1');
+  });
+
+  it('leaves hooks off by default, with the contract’s defaults for their settings', () => {
+    const env = validateEnv({});
+    expect([env.HOOKS_SECRET, env.WEBHOOK_URL, env.NAMESPACES_FILE]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(env).toMatchObject({
+      WEBHOOK_EVENTS: 'channel.occupied,channel.vacated,presence.joined,presence.left',
+      WEBHOOK_TIMEOUT_MS: 5000,
+      WEBHOOK_RETRY_SECONDS: 3600,
+      PROXY_TIMEOUT_MS: 3000,
+    });
+  });
+
+  it('accepts webhooks and a namespaces file with a secret', () => {
+    const env = validateEnv({
+      HOOKS_SECRET,
+      WEBHOOK_URL: 'https://user:pw@hooks.example/in',
+      WEBHOOK_EVENTS: 'channel.vacated, presence.left',
+      WEBHOOK_TIMEOUT_MS: '250',
+      WEBHOOK_RETRY_SECONDS: '2',
+      NAMESPACES_FILE: GOOD_NAMESPACES,
+      PROXY_TIMEOUT_MS: '100',
+    });
+    expect(env).toMatchObject({ WEBHOOK_TIMEOUT_MS: 250, WEBHOOK_RETRY_SECONDS: 2, PROXY_TIMEOUT_MS: 100 });
+  });
+
+  it('names the problem of a refused namespaces file, and never echoes the hooks secret or webhook URL', () => {
+    expect(() => validateEnv({ HOOKS_SECRET, NAMESPACES_FILE: BAD_NAME })).toThrow(
+      `Invalid environment variable NAMESPACES_FILE: ${BAD_NAME}: namespace "Orders" is not a valid namespace name`,
+    );
+    expect(() => validateEnv({ HOOKS_SECRET: 'whsec_s3cr3t' })).toThrow(/^(?!.*s3cr3t)/);
+    expect(() => validateEnv({ HOOKS_SECRET, WEBHOOK_URL: 'ftp://user:pa55@hooks' })).toThrow(/^(?!.*pa55)/);
   });
 
   it('accepts production with a secret', () => {

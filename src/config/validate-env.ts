@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { loadNamespacesFile, NamespacesFileError } from '../hooks/namespaces-file.js';
 import { EnvDto } from './env.dto.js';
 
 /** Thrown for a bad environment; its message is one line that names the variable. */
@@ -37,12 +38,27 @@ export const ENV_KEYS = [
   'ADMIN_UI_PASSWORD_HASH',
   'ADMIN_UI_USERNAME',
   'LOG_LEVEL',
+  'HOOKS_SECRET',
+  'WEBHOOK_URL',
+  'WEBHOOK_EVENTS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_RETRY_SECONDS',
+  'NAMESPACES_FILE',
+  'PROXY_TIMEOUT_MS',
 ] as const satisfies readonly (keyof EnvDto)[];
 
 /** The constraint that explains a failure best: the type or presence check, before range checks. */
-const PRIORITY = ['isString', 'isInt', 'isIn', 'matches'];
+const PRIORITY = ['isString', 'isInt', 'isIn', 'matches', 'satisfies'];
 /** Never echoed back: a start-up error line ends up in logs. */
-const SECRETS = new Set(['JWT_SECRET', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'ADMIN_UI_PASSWORD_HASH']);
+const SECRETS = new Set([
+  'JWT_SECRET',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'ADMIN_UI_PASSWORD_HASH',
+  'HOOKS_SECRET',
+  // May carry credentials (`https://user:password@host/`).
+  'WEBHOOK_URL',
+]);
 
 function describe(error: ValidationError): string {
   const constraints = error.constraints ?? {};
@@ -81,6 +97,15 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
     throw new ConfigError(
       `Invalid environment variable STREAM_TTL_SECONDS (got "${env.STREAM_TTL_SECONDS}"): must be at least HISTORY_TTL_SECONDS (${env.HISTORY_TTL_SECONDS})`,
     );
+  }
+  if (env.NAMESPACES_FILE !== undefined) {
+    // Read at start-up, so a broken file stops it naming the problem rather than failing later.
+    try {
+      loadNamespacesFile(env.NAMESPACES_FILE);
+    } catch (error) {
+      if (!(error instanceof NamespacesFileError)) throw error;
+      throw new ConfigError(`Invalid environment variable NAMESPACES_FILE: ${error.message}`);
+    }
   }
   return env;
 }

@@ -114,6 +114,15 @@ export class GatewayMetrics {
     for (const result of ['recovered', 'not_recovered']) this.recoveries.labels(result).inc(0);
     for (const reason of ['size', 'depth']) this.payloadsRefused.labels(reason).inc(0);
     for (const source of ['rest', 'batch', 'chat']) this.idempotentReplays.labels(source).inc(0);
+    for (const result of ['ok', 'rejected', 'timeout', 'error']) this.webhookRequests.labels(result).inc(0);
+    for (const reason of ['retry_window', 'capacity', 'store_unavailable'])
+      this.webhookEventsDropped.labels(reason).inc(0);
+    for (const [kind, results] of [
+      ['subscribe', ['allow', 'deny', 'unavailable']],
+      ['command', ['ok', 'error', 'unavailable']],
+    ] as const) {
+      for (const result of results) this.proxyCalls.labels(kind, result).inc(0);
+    }
     for (const role of ['commands', 'subscriber']) {
       this.redisErrors.labels(role).inc(0);
       this.redisReconnects.labels(role).inc(0);
@@ -271,4 +280,53 @@ export class GatewayMetrics {
     this.readiness = source;
   }
   // --- end of operations ---------------------------------------------------------------------
+
+  // --- hooks (contract §8): webhooks out, backend-decided namespaces in ----------------------
+  readonly webhookRequests = new Counter({
+    name: 'switchboard_webhook_requests_total',
+    help: 'Webhook attempts by result: ok (2xx), rejected (another status), timeout, error (network)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookDeliveryLag = new Histogram({
+    name: 'switchboard_webhook_delivery_lag_seconds',
+    help: 'Time from a channel change to the 2xx that acknowledged its webhook event',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+  readonly webhookEventsDropped = new Counter({
+    name: 'switchboard_webhook_events_dropped_total',
+    help: 'Webhook events dropped, by reason: retry_window (not acknowledged within WEBHOOK_RETRY_SECONDS), capacity, store_unavailable',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  /** Set by the hooks module when webhooks are on; until then the gauge reads 0. */
+  private webhookQueue?: () => Promise<number>;
+  readonly webhookQueueDepth = new Gauge({
+    name: 'switchboard_webhook_queue_depth',
+    help: 'Webhook events waiting for delivery: the shared queue as seen by the delivering instance (0 elsewhere), plus those not queued yet; sum() is the deployment total',
+    registers: [this.registry],
+    collect: async () => {
+      this.webhookQueueDepth.set(this.webhookQueue ? await this.webhookQueue().catch(() => 0) : 0);
+    },
+  });
+  readonly proxyCalls = new Counter({
+    name: 'switchboard_proxy_calls_total',
+    help: 'Calls to the backends of NAMESPACES_FILE, by kind (subscribe, command) and result (allow, deny, ok, error, unavailable)',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly proxyCallDuration = new Histogram({
+    name: 'switchboard_proxy_call_seconds',
+    help: 'Time a backend of NAMESPACES_FILE took to decide (or to fail), by kind (subscribe, command)',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  /** The queue depth gauge reads `source` on each scrape. */
+  reportWebhookQueue(source: () => Promise<number>): void {
+    this.webhookQueue = source;
+  }
+  // --- end of hooks --------------------------------------------------------------------------
 }

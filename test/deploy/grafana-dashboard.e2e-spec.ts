@@ -130,6 +130,10 @@ describe('Grafana dashboard deploy/grafana/switchboard.json', () => {
       'switchboard_draining',
       'switchboard_process_nodejs_eventloop_lag_p99_seconds',
       'switchboard_process_nodejs_heap_size_used_bytes',
+      'switchboard_webhook_requests_total',
+      'switchboard_webhook_queue_depth',
+      'switchboard_webhook_events_dropped_total',
+      'switchboard_proxy_calls_total',
     ];
     expect(required.filter((name) => !used.has(name))).toEqual([]);
     // Refused commands are the non-ok results, not all of them.

@@ -41,6 +41,7 @@ describe('Prometheus alerting rules deploy/prometheus/alerts.yml', () => {
         'SwitchboardReconnectStorm',
         'SwitchboardResyncRatioHigh',
         'SwitchboardSlowConsumerClosesRising',
+        'SwitchboardWebhookEndpointFailing',
       ].sort(),
     );
   });
@@ -71,6 +72,15 @@ describe('Prometheus alerting rules deploy/prometheus/alerts.yml', () => {
         [],
       ]);
     }
+  });
+
+  it('warns of a failing webhook endpoint from its attempts and its dropped events', () => {
+    const failing = rules.find((rule) => alertName(rule) === 'SwitchboardWebhookEndpointFailing');
+    expect(parsePromql(String(failing?.expr)).metrics.sort()).toEqual([
+      'switchboard_webhook_events_dropped_total',
+      'switchboard_webhook_requests_total',
+    ]);
+    expect(String(failing?.expr)).toContain('result!="ok"');
   });
 
   it('pages (critical) only for a broken instance or broker, and leaves draining out of "not ready"', () => {

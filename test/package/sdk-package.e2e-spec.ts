@@ -26,7 +26,7 @@ client.on('connect', () => void client.request('subscribe', { channel: 'public:p
 const TYPED = `
 import { SwitchboardClient, SwitchboardError, type Publication } from '@switchboard/client';
 import { ErrorCode, parseChannel, type ServerEvents, type CommandResult } from '@switchboard/protocol';
-import { PublishError, SwitchboardPublisher, type PublishedAnswer } from '@switchboard/client/publisher';
+import { PublishError, SwitchboardPublisher, verifyWebhook, type PublishedAnswer, type WebhookRequestBody } from '@switchboard/client/publisher';
 const client = new SwitchboardClient('http://localhost:3000', { token: 't', autoConnect: false });
 const answer: Promise<CommandResult<'chat.send'>> = client.chat.send('lobby', 'hi');
 const code: string = ErrorCode.BadRequest;
@@ -34,7 +34,8 @@ const terminated: ServerEvents['session.terminated']['data']['reason'] = 'revoke
 const handle = (publication: Publication<{ text: string }>): string => publication.data.text;
 const publisher = new SwitchboardPublisher({ url: 'http://localhost:3000', token: () => 't' });
 const published: Promise<PublishedAnswer> = publisher.publish('public:x', 'e', { n: 1 });
-export { answer, code, terminated, handle, SwitchboardError, parseChannel, published, PublishError };
+const verified: Promise<WebhookRequestBody> = verifyWebhook('whsec_AAAA', { 'webhook-id': 'msg_1' }, '{}');
+export { answer, code, terminated, handle, SwitchboardError, parseChannel, published, PublishError, verified };
 `;
 
 /** A backend with the installed publisher entry point: publish once, print the answer. */
@@ -42,6 +43,21 @@ const BACKEND = `
 import { SwitchboardPublisher } from '@switchboard/client/publisher';
 const publisher = new SwitchboardPublisher({ url: process.env.GATEWAY_URL, token: process.env.TOKEN });
 console.log(JSON.stringify(await publisher.publish('public:pack-backend', 'pack.backend', { from: 'backend' })));
+`;
+
+/** A receiver with the installed publisher entry point: verify a signed request, print its body. */
+const RECEIVER = `
+import { createHmac } from 'node:crypto';
+import { verifyWebhook, WebhookVerificationError } from '@switchboard/client/publisher';
+const key = Buffer.alloc(32, 9);
+const secret = 'whsec_' + key.toString('base64');
+const body = JSON.stringify({ id: 'msg_pack', events: [{ type: 'channel.occupied', channel: 'public:p', seq: 1, ts: 1 }] });
+const timestamp = String(Math.floor(Date.now() / 1000));
+const signature = 'v1,' + createHmac('sha256', key).update('msg_pack.' + timestamp + '.' + body).digest('base64');
+const headers = { 'webhook-id': 'msg_pack', 'webhook-timestamp': timestamp, 'webhook-signature': signature };
+const verified = await verifyWebhook(secret, headers, Buffer.from(body));
+const forged = await verifyWebhook(secret, headers, body.replace('public:p', 'public:q')).catch((error) => error instanceof WebhookVerificationError);
+console.log(JSON.stringify({ verified, forged }));
 `;
 
 describe('@switchboard/client as an installed package', () => {
@@ -158,6 +174,18 @@ describe('@switchboard/client as an installed package', () => {
       event: 'pack.backend',
       offset: 1,
       epoch: expect.any(String),
+    });
+  }, 60_000);
+
+  it('verifies a signed hook request through @switchboard/client/publisher, with no other package', async () => {
+    await writeFile(join(project, 'receiver.mjs'), RECEIVER);
+    const { stdout } = await run(process.execPath, ['receiver.mjs'], { cwd: project });
+    expect(JSON.parse(stdout)).toEqual({
+      verified: {
+        id: 'msg_pack',
+        events: [{ type: 'channel.occupied', channel: 'public:p', seq: 1, ts: 1 }],
+      },
+      forged: true,
     });
   }, 60_000);
 

@@ -15,3 +15,4 @@ export type * from './modules/notifications.js';
 export * from './volatile-events.js';
 export * from './event-name.js';
 export * from './rest.js';
+export * from './hooks.js';
