@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisTopology } from '../config/app-config.js';
-import type { RedisClient } from '../realtime/redis/lua-script.js';
+import type { RedisClient } from '../core/stores/redis/lua-script.js';
 
 /**
  * The outbox's own Redis connection: its deliverer polls and waits on Redis, and none of

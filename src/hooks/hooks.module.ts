@@ -9,8 +9,8 @@ import {
 } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import type { RedisClient } from '../realtime/redis/lua-script.js';
-import { RedisKeys } from '../realtime/redis/redis-keys.js';
+import type { RedisClient } from '../core/stores/redis/lua-script.js';
+import { RedisKeys } from '../core/stores/redis/redis-keys.js';
 import { BackendNamespaces } from './backend-namespaces.js';
 import { HookHttpClient } from './hook-http.client.js';
 import { HookSigner } from './hook-signer.js';

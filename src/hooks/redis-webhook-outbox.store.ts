@@ -1,5 +1,5 @@
-import type { RedisClient } from '../realtime/redis/lua-script.js';
-import type { RedisKeys } from '../realtime/redis/redis-keys.js';
+import type { RedisClient } from '../core/stores/redis/lua-script.js';
+import type { RedisKeys } from '../core/stores/redis/redis-keys.js';
 import { batchBodyHead, eventJsonTail } from './webhook-event-json.js';
 import {
   APPEND_SCRIPT,

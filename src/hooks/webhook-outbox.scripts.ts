@@ -1,4 +1,4 @@
-import { LuaScript } from '../realtime/redis/lua-script.js';
+import { LuaScript } from '../core/stores/redis/lua-script.js';
 
 /*
  * The webhook outbox in Redis. Every key shares the hash tag `{hooks}` (see

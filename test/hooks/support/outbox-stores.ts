@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { MemoryWebhookOutboxStore } from '../../../src/hooks/memory-webhook-outbox.store.js';
 import { RedisWebhookOutboxStore } from '../../../src/hooks/redis-webhook-outbox.store.js';
 import type { WebhookOutboxStore } from '../../../src/hooks/webhook-outbox.store.js';
-import { RedisKeys } from '../../../src/realtime/redis/redis-keys.js';
+import { RedisKeys } from '../../../src/core/stores/redis/redis-keys.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../../redis/support/redis-keyspace.js';
 
 export type OutboxStoreKind = 'memory' | 'redis';
