@@ -2,28 +2,11 @@
 
 const NAMESPACE = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** Namespaces and folders a new module must not take. */
-const TAKEN = new Set([
-  'user',
-  'chat',
-  'public',
-  'notifications',
-  'publish',
-  'core',
-  'auth',
-  'config',
-  'metrics',
-  'validation',
-  'http',
-  'health',
-  'docs',
-  'dev',
-  'admin',
-  'hooks',
-  'conformance',
-  'types',
-  'support',
-]);
+/**
+ * Namespaces the gateway owns without a folder of that name (the core's `user:`, the publish
+ * module's `public:`). Taken folders (src/<name>, test/<name>) are found on disk.
+ */
+const TAKEN = new Set(['user', 'public']);
 
 export function namesOf(name) {
   if (!NAMESPACE.test(name)) {
@@ -31,7 +14,7 @@ export function namesOf(name) {
   }
   if (name.endsWith('-') || name.includes('--'))
     throw new Error(`"${name}": use single dashes between words`);
-  if (TAKEN.has(name)) throw new Error(`"${name}" is taken by the gateway itself`);
+  if (TAKEN.has(name)) throw new Error(`the namespace "${name}" is taken by the gateway itself`);
   const words = name.split('-');
   const pascal = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('');
   const camel = pascal[0].toLowerCase() + pascal.slice(1);
