@@ -6,6 +6,12 @@ interface Entry {
   expiresAt: number;
 }
 
+/**
+ * The integers Redis' INCRBY accepts: plain decimal, no sign but a minus, no space, exponent or
+ * leading zero (`Number()` would also take ' 7', '1e3', '0x10' or '').
+ */
+const CANONICAL_INTEGER = /^(?:0|-?[1-9][0-9]*)$/;
+
 /** The embedded module state: a map, expired entries dropped on access and by {@link sweep}. */
 export class MemoryModuleStateStore implements ModuleStateStore {
   private readonly entries = new Map<string, Entry>();
@@ -39,7 +45,7 @@ export class MemoryModuleStateStore implements ModuleStateStore {
       this.write(key, String(by), ttlMs);
       return Promise.resolve(by);
     }
-    const current = Number(entry.value);
+    const current = CANONICAL_INTEGER.test(entry.value) ? Number(entry.value) : NaN;
     if (!Number.isSafeInteger(current)) return Promise.reject(new Error(`"${key}" does not hold an integer`));
     entry.value = String(current + by);
     return Promise.resolve(current + by);

@@ -24,14 +24,16 @@ return 1
 );
 
 /**
- * INCRBY that sets the TTL only when it created the key.
+ * INCRBY that sets the TTL only when it created the key. Whether it did is asked before the
+ * INCRBY: a result equal to the increment does not tell (an existing 0 incremented by 5 is 5).
  * KEYS: 1 the key. ARGV: 1 the increment; 2 TTL in ms ('' for none). Returns the new value.
  */
 export const INCREMENT_SCRIPT = new LuaScript(
   'module-state-incr',
   `
+local created = redis.call('EXISTS', KEYS[1]) == 0
 local value = redis.call('INCRBY', KEYS[1], ARGV[1])
-if value == tonumber(ARGV[1]) and ARGV[2] ~= '' and redis.call('PTTL', KEYS[1]) == -1 then
+if created and ARGV[2] ~= '' then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return value
