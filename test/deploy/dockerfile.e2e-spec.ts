@@ -142,7 +142,8 @@ describe('Dockerfile', () => {
           if (entry.isDirectory()) walk(path);
           else if (entry.name.endsWith('.js')) {
             const code = readFileSync(path, 'utf8');
-            for (const [, specifier] of code.matchAll(/(?:\bfrom|\bimport\(?)\s*['"]([^'"./][^'"]*)['"]/g)) {
+            // `from` then a space: never the property name in a decorator's `"from", void 0`.
+            for (const [, specifier] of code.matchAll(/(?:\bfrom\s+|\bimport\(?\s*)['"]([^'"./][^'"]*)['"]/g)) {
               const name = specifier.startsWith('@')
                 ? specifier.split('/').slice(0, 2).join('/')
                 : specifier.split('/')[0];

@@ -22,49 +22,54 @@ export class ModuleStateScope {
   ) {}
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = await this.run('get', () => this.store.get(this.key(key)));
+    const name = this.key(key);
+    const raw = await this.run('get', () => this.store.get(name));
     return raw === undefined ? undefined : (JSON.parse(raw) as T);
   }
 
-  set<T>(key: string, value: T, options: StateWriteOptions = {}): Promise<void> {
-    const raw = this.encode(value);
-    return this.run('set', () => this.store.set(this.key(key), raw, this.ttl(options)));
+  async set<T>(key: string, value: T, options: StateWriteOptions = {}): Promise<void> {
+    const [name, raw, ttl] = [this.key(key), this.encode(value), this.ttl(options)];
+    await this.run('set', () => this.store.set(name, raw, ttl));
   }
 
   /** Writes only when the key is absent (a claim, a lock, a first-come owner); returns whether it wrote. */
-  setIfAbsent<T>(key: string, value: T, options: StateWriteOptions = {}): Promise<boolean> {
-    const raw = this.encode(value);
-    return this.run('setIfAbsent', () => this.store.setIfAbsent(this.key(key), raw, this.ttl(options)));
+  async setIfAbsent<T>(key: string, value: T, options: StateWriteOptions = {}): Promise<boolean> {
+    const [name, raw, ttl] = [this.key(key), this.encode(value), this.ttl(options)];
+    return this.run('setIfAbsent', () => this.store.setIfAbsent(name, raw, ttl));
   }
 
   /**
    * Writes `next` only when the key holds `expected` (compared as JSON; `undefined`: absent);
    * returns whether it wrote. Read, decide, then compare-and-set again until it succeeds.
    */
-  compareAndSet<T>(
+  async compareAndSet<T>(
     key: string,
     expected: T | undefined,
     next: T,
     options: StateWriteOptions = {},
   ): Promise<boolean> {
     const was = expected === undefined ? undefined : this.encode(expected);
-    const raw = this.encode(next);
-    return this.run('compareAndSet', () =>
-      this.store.compareAndSet(this.key(key), was, raw, this.ttl(options)),
-    );
+    const [name, raw, ttl] = [this.key(key), this.encode(next), this.ttl(options)];
+    return this.run('compareAndSet', () => this.store.compareAndSet(name, was, raw, ttl));
   }
 
   /** Adds `by` to an integer (0 when absent); `ttlMs` applies when this call creates the key. */
-  increment(key: string, by = 1, options: StateWriteOptions = {}): Promise<number> {
+  async increment(key: string, by = 1, options: StateWriteOptions = {}): Promise<number> {
     if (!Number.isSafeInteger(by)) throw new TypeError('increment takes a safe integer');
-    return this.run('increment', () => this.store.increment(this.key(key), by, this.ttl(options)));
+    const [name, ttl] = [this.key(key), this.ttl(options)];
+    return this.run('increment', () => this.store.increment(name, by, ttl));
   }
 
   /** Returns whether the key existed. */
-  delete(key: string): Promise<boolean> {
-    return this.run('delete', () => this.store.delete(this.key(key)));
+  async delete(key: string): Promise<boolean> {
+    const name = this.key(key);
+    return this.run('delete', () => this.store.delete(name));
   }
 
+  /**
+   * Only the store's own failures count as one (`INTERNAL`, a broker error): a bad key, value
+   * or TTL is the caller's mistake and rejects as itself before the store is asked.
+   */
   private run<T>(operation: string, call: () => Promise<T>): Promise<T> {
     return this.backend.run(`state.${operation}`, call);
   }
