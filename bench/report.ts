@@ -118,16 +118,18 @@ export function summarise(
 
 const num = (value: number | boolean | undefined, digits = 1): string =>
   typeof value === 'number' && Number.isFinite(value) ? String(round(value, digits)) : 'n/a';
-const range = (spread: Spread | undefined, digits: number, unit = ''): string =>
-  spread && spread.min !== spread.max
-    ? ` (${num(spread.min, digits)}–${num(spread.max, digits)}${unit})`
-    : '';
+const range = (spread: Spread | undefined, digits: number): string =>
+  spread && spread.min !== spread.max ? ` (${num(spread.min, digits)}–${num(spread.max, digits)})` : '';
 /** A median with its range over the rounds: `13.9 (13.1–14.6)`. */
 const med = (s: CaseSummary | undefined, field: string, digits = 1): string =>
   s ? `${num(s.median[field], digits)}${range(s.spread[field], digits)}` : 'n/a';
 /** A ratio with the range of its per-round ratios: `1.17× (1.12–1.21×)`. */
-const times = (ratio: number | undefined, spread?: Spread): string =>
-  ratio === undefined ? '' : `${ratio.toFixed(2)}×${range(spread, 2, '×')}`;
+const times = (ratio: number | undefined, spread?: Spread): string => {
+  if (ratio === undefined) return '';
+  const of =
+    spread && spread.min !== spread.max ? ` (${spread.min.toFixed(2)}–${spread.max.toFixed(2)}×)` : '';
+  return `${ratio.toFixed(2)}×${of}`;
+};
 const ratioOf = (s: CaseSummary, field: string): string => times(s.ratios[field], s.ratioSpread[field]);
 
 function failed(summary: CaseSummary): boolean {
