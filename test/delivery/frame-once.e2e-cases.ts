@@ -38,60 +38,67 @@ async function publishMany(gateway: RunningGateway, channel: string, count: numb
 }
 
 /**
- * A WebSocket transport for socket.io-client that holds what it would send from the moment
- * `gate` says so (the Engine.IO probe, then the `upgrade` packet) until released: the server
- * then stays mid-upgrade for as long as the test needs, and the client on polling meanwhile.
+ * Holds what a socket.io-client WebSocket transport would send (the Engine.IO probe, then the
+ * `upgrade` packet) until the test releases it: the server then stays mid-upgrade for as long
+ * as the test needs, and the client on polling meanwhile.
  */
 class UpgradeGate {
-  holdAll = true;
-  holdUpgrade = true;
-  readonly opened: Promise<void>;
-  readonly upgradeHeld: Promise<void>;
-  private release: { opened?: () => void; upgradeHeld?: () => void; send?: () => void } = {};
+  private holdAll = true;
+  private holdUpgrade = true;
+  private send?: () => void;
+  private readonly signal: { opened?: () => void; upgradeHeld?: () => void } = {};
+  /** The WebSocket is open (so the server is upgrading); its probe is held. */
+  readonly opened = new Promise<void>((resolve) => (this.signal.opened = resolve));
+  /** The probe was answered, polling paused, and the `upgrade` packet is held. */
+  readonly upgradeHeld = new Promise<void>((resolve) => (this.signal.upgradeHeld = resolve));
 
-  constructor() {
-    this.opened = new Promise((resolve) => (this.release.opened = resolve));
-    this.upgradeHeld = new Promise((resolve) => (this.release.upgradeHeld = resolve));
+  /** Called by the transport once open, with what sends everything it holds. */
+  transportOpened(send: () => void): void {
+    this.send = send;
+    this.signal.opened?.();
   }
 
-  transport(): typeof NodeWebSocket {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the transport class reads its test's gate
-    const gate = this;
-    return class HeldWebSocket extends NodeWebSocket {
-      private held: unknown[] = [];
-
-      override onOpen(): void {
-        super.onOpen();
-        gate.release.opened?.();
-        gate.release.send = () => {
-          const held = this.held.splice(0);
-          if (held.length > 0) super.write(held);
-        };
-      }
-
-      override write(packets: { type: string }[]): void {
-        const upgrade = packets.some((p) => p.type === 'upgrade');
-        if (gate.holdAll || (gate.holdUpgrade && upgrade) || this.held.length > 0) {
-          this.held.push(...packets);
-          if (upgrade) gate.release.upgradeHeld?.();
-          return;
-        }
-        super.write(packets);
-      }
-    };
+  /** Whether the transport holds `packets` (and everything after them). */
+  holds(packets: readonly { type: string }[]): boolean {
+    const upgrade = packets.some((p) => p.type === 'upgrade');
+    if (upgrade && this.holdUpgrade) this.signal.upgradeHeld?.();
+    return this.holdAll || (upgrade && this.holdUpgrade);
   }
 
   /** Lets the held probe through; the `upgrade` packet is held when it comes. */
   probe(): void {
     this.holdAll = false;
-    this.release.send?.();
+    this.send?.();
   }
 
   /** Lets the `upgrade` packet (and anything behind it) through. */
   upgrade(): void {
     this.holdUpgrade = false;
-    this.release.send?.();
+    this.send?.();
   }
+}
+
+/** socket.io-client's Node WebSocket transport, sending only what `gate` lets through. */
+function heldWebSocket(gate: UpgradeGate): typeof NodeWebSocket {
+  return class HeldWebSocket extends NodeWebSocket {
+    private readonly held: unknown[] = [];
+
+    override onOpen(): void {
+      super.onOpen();
+      gate.transportOpened(() => {
+        const held = this.held.splice(0);
+        if (held.length > 0) super.write(held);
+      });
+    }
+
+    override write(packets: { type: string }[]): void {
+      if (this.held.length > 0 || gate.holds(packets)) {
+        this.held.push(...packets);
+        return;
+      }
+      super.write(packets);
+    }
+  };
 }
 
 describe('publications framed once per instance (WebSocket frame-once delivery)', () => {
@@ -143,7 +150,7 @@ describe('publications framed once per instance (WebSocket frame-once delivery)'
     const channel = 'public:frames-upgrade';
     const gate = new UpgradeGate();
     const upgrading = await pool.connect(gateway.token({ sub: 'upgrader' }), {
-      transports: [NodeXHR, gate.transport()],
+      transports: [NodeXHR, heldWebSocket(gate)],
     });
     const watcher = await pool.connect(gateway.token({ sub: 'watcher' }));
     const received = offsetsOf(upgrading, channel);
