@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_SECRET } from './load/clients.js';
+import { HookReceiver } from './load/hook-receiver.js';
 import { type MemoryReading, ServerProcess } from './server-process.js';
 
 export type ServerKind = 'floor' | 'baseline' | 'switchboard';
@@ -9,6 +10,8 @@ export interface DeploymentSpec {
   readonly kind: ServerKind;
   readonly instances: number;
   readonly redis: boolean;
+  /** Switchboard only: a webhook receiver that answers in 2 s is configured (see HookReceiver). */
+  readonly hooks?: boolean;
 }
 
 export interface DeploymentContext {
@@ -27,7 +30,12 @@ const SCRIPTS: Record<ServerKind, string> = {
   switchboard: fileURLToPath(new URL('../dist/main.js', import.meta.url)),
 };
 
-function envFor(spec: DeploymentSpec, context: DeploymentContext, instance: number): Record<string, string> {
+function envFor(
+  spec: DeploymentSpec,
+  context: DeploymentContext,
+  instance: number,
+  hooks?: HookReceiver,
+): Record<string, string> {
   const redis: Record<string, string> = spec.redis
     ? { REDIS_URL: context.redisUrl, REDIS_KEY_PREFIX: context.keyPrefix }
     : {};
@@ -38,6 +46,7 @@ function envFor(spec: DeploymentSpec, context: DeploymentContext, instance: numb
     LOG_LEVEL: 'warn',
     INSTANCE_ID: `bench-${instance}`,
     ...redis,
+    ...hooks?.env,
   };
 }
 
@@ -46,25 +55,33 @@ export class Deployment {
   private constructor(
     readonly servers: readonly ServerProcess[],
     private readonly label: string,
+    private readonly hooks?: HookReceiver,
   ) {}
 
   static async start(spec: DeploymentSpec, context: DeploymentContext): Promise<Deployment> {
     const servers: ServerProcess[] = [];
+    const hooks = spec.hooks ? await HookReceiver.start() : undefined;
     try {
       for (let i = 0; i < spec.instances; i++) {
         servers.push(
           await ServerProcess.start({
             script: SCRIPTS[spec.kind],
-            env: envFor(spec, context, i),
+            env: envFor(spec, context, i, hooks),
             cpus: context.cpus,
           }),
         );
       }
     } catch (error) {
       await Promise.all(servers.map((server) => server.stop()));
+      await hooks?.stop();
       throw error;
     }
-    return new Deployment(servers, context.label);
+    return new Deployment(servers, context.label, hooks);
+  }
+
+  /** What the webhook receiver was sent so far (none without hooks configured). */
+  hookMetrics(): Record<string, number> {
+    return this.hooks ? { webhookRequests: this.hooks.requests, webhookBytes: this.hooks.bytes } : {};
   }
 
   get urls(): string[] {
@@ -101,7 +118,17 @@ export class Deployment {
     }
   }
 
+  /**
+   * With BENCH_HEAP=<dir>, a heap snapshot of the first instance, written to
+   * <dir>/<label>-<name>.heapsnapshot (compare two with `node dist-bench/heap-summary.js`).
+   */
+  async heapSnapshot(name: string): Promise<void> {
+    const dir = process.env.BENCH_HEAP;
+    if (dir) await this.servers[0].heapSnapshot(join(dir, `${this.label}-${name}.heapsnapshot`));
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.stop()));
+    await this.hooks?.stop();
   }
 }

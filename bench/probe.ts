@@ -1,12 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
 
 /**
  * Preloaded (`node --expose-gc --import probe.js`) into every server the bench starts, and
  * nowhere else: the product has no endpoint that forces a GC or profiles itself.
  * - `bench:probe`: two full collections, then the heap and RSS after them;
  * - `bench:profile-start` / `bench:profile-stop:<file>`: a V8 CPU profile of exactly the
- *   measured window, written as a .cpuprofile (used with BENCH_PROFILE=<dir>).
+ *   measured window, written as a .cpuprofile (used with BENCH_PROFILE=<dir>);
+ * - `bench:heap-snapshot:<file>`: a full collection, then a heap snapshot written to <file>
+ *   (used with BENCH_HEAP=<dir>).
  */
 let session: Session | undefined;
 
@@ -29,6 +32,10 @@ async function handle(message: string): Promise<unknown> {
     await post('Profiler.enable');
     await post('Profiler.start');
     return { started: true };
+  }
+  if (message.startsWith('bench:heap-snapshot:')) {
+    globalThis.gc?.();
+    return { file: writeHeapSnapshot(message.slice('bench:heap-snapshot:'.length)) };
   }
   if (message.startsWith('bench:profile-stop:')) {
     const { profile } = (await post('Profiler.stop')) as { profile: unknown };

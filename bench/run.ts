@@ -4,24 +4,27 @@ import { cpus as cpuList, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { format, resolveConfig } from 'prettier';
 import { Deployment } from './deployment.js';
-import { type BenchCase, benchCases, loadSizes, type Metrics } from './plan.js';
+import { type BenchCase, benchCases, loadSizes, type Metrics, type RunSize } from './plan.js';
 import { type CaseSummary, type Machine, markdown, summarise } from './report.js';
 import { pinSelf } from './server-process.js';
 
 /**
  * `npm run bench`: Switchboard against a hand-written Socket.IO server and a raw `ws` floor,
- * on the same load generator, in one run. Every case runs BENCH_REPEATS times (default 2),
- * interleaved (forward, then backward, …) so slow drift of a noisy machine hits every case
- * alike; medians and ratios go to bench/results/latest.{json,md} and the README.
+ * on the same load generator, in one run. Each scenario runs its cases in BENCH_REPEATS
+ * rounds (default 3), interleaved (hand-written, Switchboard, hand-written, Switchboard, …),
+ * so slow drift of a noisy machine hits both alike; medians, their spread over the rounds
+ * and the ratios go to bench/results/latest.{json,md} and the README.
  *
- * BENCH_SMOKE=1 (used by `npm test`): tiny loads, one repeat, no pinning, results only to
- * BENCH_OUT (if set); it fails only when something is lost. BENCH_ONLY=id,id runs a subset.
+ * `npm run bench -- --quick`: a third of the load, results to bench/results/quick.{json,md}
+ * only. BENCH_SMOKE=1 (used by `npm test`): tiny loads, one round, no pinning, results only
+ * to BENCH_OUT (if set); it fails only when something is lost. BENCH_ONLY=id,id runs a subset.
  */
 const smoke = process.env.BENCH_SMOKE === '1';
-const repeats = smoke ? 1 : Number(process.env.BENCH_REPEATS ?? 2);
+const size: RunSize = smoke ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';
+const repeats = smoke ? 1 : Number(process.env.BENCH_REPEATS ?? 3);
 const redisUrl = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runId = `bench-${randomBytes(4).toString('hex')}`;
-const sizes = loadSizes(smoke);
+const sizes = loadSizes(size);
 const only = process.env.BENCH_ONLY?.split(',');
 
 function machine(pinned: boolean, loadAtStart: number): Machine {
@@ -58,7 +61,7 @@ async function runCase(
     label: `${c.id}-${repeat + 1}`,
   });
   try {
-    const metrics = await c.run(deployment);
+    const metrics = { ...(await c.run(deployment)), ...deployment.hookMetrics() };
     process.stderr.write(
       `bench: ${c.id} #${repeat + 1} ${JSON.stringify(metrics)} (${Date.now() - started} ms)\n`,
     );
@@ -81,6 +84,22 @@ function writeReadme(table: string): void {
   if (updated !== readme) writeFileSync(path, updated);
 }
 
+/**
+ * The cases by scenario: a hand-written case first, then the cases compared with it (the
+ * floor, Switchboard and its variants), in the plan's order.
+ */
+function scenarios(cases: readonly BenchCase[]): BenchCase[][] {
+  const groups = new Map<string, BenchCase[]>();
+  for (const c of cases) {
+    const root = c.versus ?? c.id;
+    const group = groups.get(root) ?? [];
+    if (c.id === root) group.unshift(c);
+    else group.push(c);
+    groups.set(root, group);
+  }
+  return [...groups.values()];
+}
+
 function lost(summaries: readonly CaseSummary[]): string[] {
   return summaries
     .filter((s) => s.runs.some((run) => 'error' in run || run.delivered !== run.expected))
@@ -94,16 +113,17 @@ async function main(): Promise<void> {
   const cases = benchCases(sizes).filter((c) => !only || only.includes(c.id));
   const runs = new Map<string, (Metrics | { error: string })[]>(cases.map((c) => [c.id, []]));
   try {
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      const order = repeat % 2 === 0 ? cases : [...cases].reverse();
-      for (const c of order) runs.get(c.id)?.push(await runCase(c, repeat, cpus));
+    for (const scenario of scenarios(cases)) {
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        for (const c of scenario) runs.get(c.id)?.push(await runCase(c, repeat, cpus));
+      }
     }
   } finally {
     await cleanUp();
   }
   const summaries = summarise(cases, runs);
   const date = new Date().toISOString();
-  const report = { date, machine: machine(pinned, loadAtStart), repeats, sizes, summaries };
+  const report = { date, machine: machine(pinned, loadAtStart), size, repeats, sizes, summaries };
   // Formatted as `npm run format:check` expects it in the README.
   const readmeStyle = await resolveConfig(new URL('../README.md', import.meta.url));
   const table = (
@@ -117,11 +137,12 @@ async function main(): Promise<void> {
     if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${JSON.stringify(report, null, 2)}\n`);
   } else {
     const dir = new URL('../bench/results/', import.meta.url);
+    const name = size === 'quick' ? 'quick' : 'latest';
     mkdirSync(dir, { recursive: true });
-    writeFileSync(new URL('latest.json', dir), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(new URL('latest.md', dir), `${table}\n`);
-    if (!only) writeReadme(table);
-    process.stderr.write('bench: results in bench/results/latest.{json,md}\n');
+    writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(new URL(`${name}.md`, dir), `${table}\n`);
+    if (!only && size === 'full') writeReadme(table);
+    process.stderr.write(`bench: results in bench/results/${name}.{json,md}\n`);
   }
   const failures = lost(summaries);
   if (failures.length > 0) {

@@ -96,9 +96,14 @@ export class ServerProcess {
     await this.ask(`bench:profile-stop:${file}`);
   }
 
-  private ask<T>(message: string): Promise<T> {
+  /** Writes a heap snapshot of the server to `file` (.heapsnapshot), after a full GC. */
+  async heapSnapshot(file: string): Promise<void> {
+    await this.ask(`bench:heap-snapshot:${file}`, 120_000);
+  }
+
+  private ask<T>(message: string, timeoutMs = 30_000): Promise<T> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${message} timed out`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`${message} timed out`)), timeoutMs);
       this.child.once('message', (answer: T) => {
         clearTimeout(timer);
         resolve(answer);

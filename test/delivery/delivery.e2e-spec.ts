@@ -9,6 +9,7 @@ import { jest } from '@jest/globals';
 import './batch-publish.e2e-cases.js';
 import './channel-position.e2e-cases.js';
 import './documentation.e2e-cases.js';
+import './frame-once.e2e-cases.js';
 import './idempotency.e2e-cases.js';
 import './publisher.e2e-cases.js';
 import './stream-ttl.e2e-cases.js';

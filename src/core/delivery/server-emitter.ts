@@ -3,6 +3,7 @@ import type { Publication, ServerEventName, ServerEvents } from '@switchboard/pr
 import { channelRoom } from './channel-room.js';
 import type { GatewaySocket } from '../connections/gateway-socket.js';
 import { SocketServerRef } from './socket-server.ref.js';
+import { FrameOnceBroadcaster } from './frame-once.broadcaster.js';
 import { SerializedPublication } from './publication-parser.js';
 
 /** Socket.IO's typed `emit` does not accept a generic event name; this is the one widening. */
@@ -15,6 +16,12 @@ type Emit = (event: string, payload: unknown) => boolean;
  */
 @Injectable()
 export class ServerEmitter {
+  /**
+   * What goes to this instance's sockets in a room (publications, `channel.position`): each
+   * event's WebSocket frame written once per instance (see its doc).
+   */
+  readonly frames = new FrameOnceBroadcaster();
+
   constructor(private readonly sockets: SocketServerRef) {}
 
   /** A named event to one connection. */
@@ -47,7 +54,7 @@ export class ServerEmitter {
    */
   toChannelLocally<E extends ServerEventName>(channel: string, event: E, payload: ServerEvents[E]): void {
     if (!this.sockets.ready) return;
-    (this.sockets.server.local.to(channelRoom(channel)).emit as Emit)(event, payload);
+    this.frames.broadcast(this.sockets.server, channelRoom(channel), event, payload);
   }
 
   /**
@@ -57,7 +64,8 @@ export class ServerEmitter {
    * a socket still in its handshake counts), or -1 before the server exists. An empty room is
    * not emitted to at all: Socket.IO would encode the packet for nobody. With its stored JSON
    * (`json`, the Redis feed message) the packet is built around that text (see
-   * `publicationParser`).
+   * `publicationParser`), and its WebSocket frame once for every socket that can take it as
+   * it is (see {@link FrameOnceBroadcaster}).
    */
   publicationLocally(publication: Publication, json?: string): number {
     if (!this.sockets.ready) return -1;
@@ -65,7 +73,7 @@ export class ServerEmitter {
     const room = channelRoom(publication.channel);
     const sockets = server.sockets.adapter.rooms.get(room)?.size ?? 0;
     const payload = json === undefined ? publication : new SerializedPublication(json);
-    if (sockets > 0) (server.local.to(room).emit as Emit)(publication.event, payload);
+    if (sockets > 0) this.frames.broadcast(server, room, publication.event, payload);
     return sockets;
   }
 }
