@@ -1,10 +1,5 @@
 import { Logger } from '@nestjs/common';
-import {
-  ConnectedSocket,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { ConnectedSocket, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { TokenError } from '../../auth/token-verifier.js';
 import { type ConnectionCensus, GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
@@ -45,7 +40,7 @@ function census(server: GatewayServer): ConnectionCensus {
  */
 @WebSocketGateway()
 @GatewayCommands()
-export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGatewayConnection<GatewaySocket> {
+export class CoreCommandsGateway implements OnGatewayInit<GatewayServer> {
   private readonly logger = new Logger(CoreCommandsGateway.name);
 
   constructor(
@@ -64,10 +59,8 @@ export class CoreCommandsGateway implements OnGatewayInit<GatewayServer>, OnGate
     this.sockets.set(server);
     this.metrics.census = () => census(server);
     server.use(this.handshake.handle);
-  }
-
-  handleConnection(socket: GatewaySocket): void {
-    this.lifecycle.opened(socket);
+    // The one connection listener (the adapter binds none of Nest's, see its bindClientConnect).
+    server.on('connection', (socket: GatewaySocket) => this.lifecycle.opened(socket));
   }
 
   @Command('subscribe', {

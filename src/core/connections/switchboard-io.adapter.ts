@@ -91,6 +91,15 @@ export class SwitchboardIoAdapter extends IoAdapter {
   override bindMessageHandlers(): void {}
 
   /**
+   * Nest would bind, per gateway, a connection handler that runs RxJS subjects and binds every
+   * message handler to every new socket (about 100 µs a connection, measured), only to find
+   * nothing to do here. The core's connection lifecycle listens to `connection` itself
+   * (`CoreCommandsGateway.afterInit`), once for the whole server; gateways have no
+   * `handleConnection`.
+   */
+  override bindClientConnect(): void {}
+
+  /**
    * Nest would add a `disconnect` listener per gateway per socket to call `handleDisconnect`;
    * no gateway has one (the core's connection lifecycle registers its own), so none is added.
    */
