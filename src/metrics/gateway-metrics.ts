@@ -123,7 +123,7 @@ export class GatewayMetrics {
   // --- Control API (disconnect, revoke, kick) -----------------------------------------------
   readonly controlActions = new Counter({
     name: 'switchboard_control_actions_total',
-    help: 'Control API actions requested through this instance, by action (disconnect, revoke, kick)',
+    help: 'Control API actions requested through this instance, by action (disconnect, revoke, lift, kick)',
     labelNames: ['action'] as const,
     registers: [this.registry],
   });

@@ -4,7 +4,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import type { ConnectionRegistry } from './connections/connection-registry.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import type { GatewaySocket } from './realtime.events.js';
-import type { TokenAdmission } from './revocation/token-admission.js';
+import type { TokenAdmission } from '../auth/token-admission.js';
 import type { SubscriptionsService } from './subscriptions.service.js';
 
 /** A registry whose `acquire` answers only when the test says so (a slow Redis). */

@@ -6,7 +6,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { addTo, membersOf, type OneOrMany, removeFrom } from './connections/one-or-many.js';
 import { CONNECTION_REGISTRY, type ConnectionRegistry } from './connections/connection-registry.js';
 import type { GatewaySocket } from './realtime.events.js';
-import { TokenAdmission } from './revocation/token-admission.js';
+import { TokenAdmission } from '../auth/token-admission.js';
 import { SubscriptionsService } from './subscriptions.service.js';
 import { ErrorCode } from '@switchboard/protocol';
 

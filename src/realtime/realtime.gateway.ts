@@ -19,7 +19,7 @@ import { GatewayError } from './errors/gateway.error.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { PresenceService } from './presence/presence.service.js';
 import { type GatewayServer, type GatewaySocket, ok } from './realtime.events.js';
-import { TokenAdmission } from './revocation/token-admission.js';
+import { TokenAdmission } from '../auth/token-admission.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { SocketServerRef } from './socket-server.ref.js';
 import { SubscriptionsService } from './subscriptions.service.js';

@@ -26,9 +26,7 @@ import { LocalDelivery } from './publisher/local-delivery.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { ChannelQueries } from './rest/channel-queries.service.js';
 import { ChannelsController } from './rest/channels.controller.js';
-import { RevocationRegistry } from './revocation/revocation-registry.js';
 import { RevocationSync } from './revocation/revocation-sync.js';
-import { TokenAdmission } from './revocation/token-admission.js';
 import { SessionExpiry } from './session/session-expiry.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 import { SocketServerRef } from './socket-server.ref.js';
@@ -64,8 +62,6 @@ import { SubscriptionsService } from './subscriptions.service.js';
     CommandErrorFilter,
     RealtimeGateway,
     // The control API (occupancy, disconnect, revoke, kick).
-    RevocationRegistry,
-    TokenAdmission,
     RevocationSync,
     LocalControl,
     ClusterCommands,

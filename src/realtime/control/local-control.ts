@@ -6,7 +6,7 @@ import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
-import { RevocationRegistry } from '../revocation/revocation-registry.js';
+import { RevocationRegistry } from '../../auth/revocation-registry.js';
 import { SubscriptionsService } from '../subscriptions.service.js';
 
 type Termination = SessionTerminatedEvent['data'];
@@ -88,8 +88,11 @@ export class LocalControl {
       }
       case 'revoke':
         // The cache first: a handshake completing from now on is refused, or ended at once.
-        this.revocations.record(command.userId, command);
+        this.revocations.record(command.userId, { before: command.before, until: command.until });
         return this.enforceRevocation(command.userId);
+      case 'lift':
+        this.revocations.lift(command.userId);
+        return 0;
       case 'kick': {
         const channel = this.registry.resolve(command.channel);
         const kicked = await Promise.all(
