@@ -3,6 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type ChatMessageAnswer } from '@switchboard/protocol';
 
+/** Anything but an unset value written out (`"null"`, `"undefined"`): never a key (see `isUnsetValueText`). */
+const NOT_UNSET_TEXT = /^(?!(?:null|undefined)$)/;
+
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class ChatTypingDto {
@@ -20,6 +23,9 @@ export class ChatSendDto extends ChatTypingDto {
   @IsOptional()
   @IsString()
   @Length(1, 128)
+  @Matches(NOT_UNSET_TEXT, {
+    message: 'clientId must not be "null" or "undefined" (an unset value is no key)',
+  })
   clientId?: string;
 }
 
