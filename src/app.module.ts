@@ -6,6 +6,7 @@ import { DocsModule } from './docs/docs.module.js';
 import { appLoggerModule } from './config/app-logger.module.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
+import { isDevelopmentEnvironment } from './config/env.dto.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -13,8 +14,6 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublishModule } from './publish/publish.module.js';
 import { GatewayErrorHttpFilter } from './realtime/errors/gateway-error.http-filter.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
-
-const DEV_ENVIRONMENTS = new Set(['development', 'test']);
 
 @Module({})
 export class AppModule {
@@ -33,8 +32,8 @@ export class AppModule {
         HealthModule,
         DocsModule,
         // Mints tokens for anyone (the demo's sign-in): the route exists only where a developer
-        // runs the gateway (NODE_ENV development or test), never in production or staging.
-        ...(DEV_ENVIRONMENTS.has(validateEnv(env).NODE_ENV) ? [DevModule] : []),
+        // runs the gateway (NODE_ENV exactly development or test), never in production, staging or `prod`.
+        ...(isDevelopmentEnvironment(validateEnv(env).NODE_ENV) ? [DevModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
     };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { EnvDto } from './env.dto.js';
+import { type EnvDto, isDevelopmentEnvironment } from './env.dto.js';
 
 export type RedisTopology =
   | { kind: 'none' }
@@ -18,6 +18,7 @@ export type RedisTopology =
 export class AppConfig {
   readonly port: number;
   readonly host: string;
+  /** `NODE_ENV` other than exactly `development` or `test`. */
   readonly production: boolean;
   readonly jwt: { secret: string; generated: boolean; issuer?: string; audience?: string };
   readonly redis: RedisTopology;
@@ -49,7 +50,8 @@ export class AppConfig {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
     this.port = get('PORT');
     this.host = get('HOST');
-    this.production = get('NODE_ENV') === 'production';
+    // Anything but exactly development or test is production (contract v3 §1).
+    this.production = !isDevelopmentEnvironment(get('NODE_ENV'));
     const secret = get('JWT_SECRET');
     this.jwt = {
       secret: secret ?? randomBytes(32).toString('base64url'),

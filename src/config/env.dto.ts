@@ -52,6 +52,16 @@ const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 const ORIGINS = /^https?:\/\/[^\s,/]+(,\s*https?:\/\/[^\s,/]+)*$/;
 
 /**
+ * The `NODE_ENV` values where development-only things exist (the sample token,
+ * `POST /api/v1/dev/token`, the conformance mode). Exactly these: any other value, `prod` or
+ * `staging` included, behaves as `production` (contract v3 §1), so a typo never opens them.
+ */
+export const DEVELOPMENT_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
+export const isDevelopmentEnvironment = (nodeEnv: string): boolean => DEVELOPMENT_ENVIRONMENTS.has(nodeEnv);
+
+const SECRET_REQUIRED = 'JWT_SECRET is required unless NODE_ENV is development or test';
+
+/**
  * Every environment variable of the contract (§1), validated before Nest starts.
  * Property names are the variable names so a failure message names the variable.
  */
@@ -64,7 +74,7 @@ export class EnvDto {
   @MinLength(1)
   HOST = '0.0.0.0';
 
-  /** Only `production` changes behaviour (secret required, no dev endpoints); any name is accepted. */
+  /** Any short name; only `development` and `test` are not production (see {@link DEVELOPMENT_ENVIRONMENTS}). */
   @Transform(blankToUndefined)
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/, {
@@ -73,9 +83,9 @@ export class EnvDto {
   NODE_ENV = 'development';
 
   @Transform(blankToUndefined)
-  @ValidateIf((env: EnvDto) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
-  @MinLength(1, { message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @ValidateIf((env: EnvDto) => !isDevelopmentEnvironment(env.NODE_ENV) || env.JWT_SECRET !== undefined)
+  @IsString({ message: SECRET_REQUIRED })
+  @MinLength(1, { message: SECRET_REQUIRED })
   JWT_SECRET?: string;
 
   @Transform(blankToUndefined)
@@ -161,7 +171,8 @@ export class EnvDto {
 
   /**
    * `1`: the Socket.IO protocol conformance configuration (authentication off, the official
-   * test suite's namespaces and timings); refused in production by `validateEnv`.
+   * test suite's namespaces and timings); refused by `validateEnv` unless NODE_ENV is
+   * development or test.
    */
   @IsIn(['0', '1'], { message: 'CONFORMANCE must be 0 or 1' })
   CONFORMANCE: '0' | '1' = '0';

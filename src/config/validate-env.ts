@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { EnvDto } from './env.dto.js';
+import { EnvDto, isDevelopmentEnvironment } from './env.dto.js';
 
 /** Thrown for a bad environment; its message is one line that names the variable. */
 export class ConfigError extends Error {
@@ -70,10 +70,10 @@ export function validateEnv(raw: Record<string, unknown>): EnvDto {
       'Invalid environment variable REDIS_CLUSTER_NODES: set either REDIS_URL or REDIS_CLUSTER_NODES, not both',
     );
   }
-  if (env.CONFORMANCE === '1' && env.NODE_ENV === 'production') {
-    // Authentication is off in that mode: it must never be what a production deployment runs.
+  if (env.CONFORMANCE === '1' && !isDevelopmentEnvironment(env.NODE_ENV)) {
+    // Authentication is off in that mode: it must never be what a deployment runs.
     throw new ConfigError(
-      'Invalid environment variable CONFORMANCE: the protocol conformance mode (authentication off) is refused when NODE_ENV=production',
+      'Invalid environment variable CONFORMANCE: the protocol conformance mode (authentication off) is refused unless NODE_ENV is development or test',
     );
   }
   if (env.STREAM_TTL_SECONDS < env.HISTORY_TTL_SECONDS) {

@@ -150,6 +150,7 @@ describe('control API: occupancy (single instance)', () => {
       ['/api/v1/channels/{channel}/subscribers/{userId}', 'delete', ['channel', 'userId']],
       ['/api/v1/users/{userId}/disconnect', 'post', ['userId']],
       ['/api/v1/users/{userId}/revoke', 'post', ['userId']],
+      ['/api/v1/users/{userId}/revoke', 'delete', ['userId']],
     ];
     for (const [path, method, parameters] of operations) {
       const operation = paths[path]?.[method];
