@@ -30,6 +30,8 @@ export class AppConfig {
   readonly historyTtlSeconds: number;
   readonly streamTtlSeconds: number;
   readonly idempotencyTtlSeconds: number;
+  /** In-memory mode: the bytes stored publications and idempotency records may hold together. */
+  readonly historyMaxBytes: number;
   /** 0: `channel.position` is off. */
   readonly positionIntervalSeconds: number;
   readonly maxPayloadBytes: number;
@@ -82,6 +84,7 @@ export class AppConfig {
     this.historyTtlSeconds = get('HISTORY_TTL_SECONDS');
     this.streamTtlSeconds = get('STREAM_TTL_SECONDS');
     this.idempotencyTtlSeconds = get('IDEMPOTENCY_TTL_SECONDS');
+    this.historyMaxBytes = get('HISTORY_MAX_BYTES');
     this.positionIntervalSeconds = get('POSITION_INTERVAL_SECONDS');
     this.maxPayloadBytes = get('MAX_PAYLOAD_BYTES');
     this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };

@@ -140,6 +140,13 @@ export class EnvDto {
   @IntInRange(1, 30 * 24 * 3600)
   IDEMPOTENCY_TTL_SECONDS = 300;
 
+  /**
+   * In-memory mode: what stored publications and idempotency records may hold together
+   * (contract v3 §1); the oldest publications of all channels are dropped first. 1 MiB to 1 TiB.
+   */
+  @IntInRange(1024 * 1024, 1024 ** 4)
+  HISTORY_MAX_BYTES = 128 * 1024 * 1024;
+
   /** `0` turns `channel.position` off. */
   @IntInRange(0, 24 * 3600)
   POSITION_INTERVAL_SECONDS = 15;

@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 
+/** What the in-memory log's gauges read on each scrape (memory mode only). */
+export interface MemoryLogSource {
+  /** Stored publications and idempotency records, as counted against `HISTORY_MAX_BYTES`. */
+  readonly bytes: number;
+  /** Channel streams remembered. */
+  readonly size: number;
+}
+
 export interface ConnectionCensus {
   readonly byTransport: ReadonlyMap<string, number>;
   readonly upgraded: number;
@@ -95,6 +103,30 @@ export class GatewayMetrics {
     help: 'Channel streams (epoch and top) the in-memory log forgot because of its cap of remembered streams',
     registers: [this.registry],
   });
+  readonly memoryTrimmed = new Counter({
+    name: 'switchboard_memory_history_trimmed_total',
+    help: 'In-memory mode: publications and idempotency records dropped to stay within HISTORY_MAX_BYTES, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  /** Set in memory mode by the backend; without it both gauges are absent. */
+  private memoryLog?: MemoryLogSource;
+  readonly memoryHistoryBytes = new Gauge({
+    name: 'switchboard_memory_history_bytes',
+    help: 'In-memory mode: bytes held by stored publications and idempotency records (at most HISTORY_MAX_BYTES)',
+    registers: [this.registry],
+    collect: () => {
+      if (this.memoryLog) this.memoryHistoryBytes.set(this.memoryLog.bytes);
+    },
+  });
+  readonly memoryStreams = new Gauge({
+    name: 'switchboard_memory_streams',
+    help: 'In-memory mode: channel streams (epoch and top) remembered; only publications create them',
+    registers: [this.registry],
+    collect: () => {
+      if (this.memoryLog) this.memoryStreams.set(this.memoryLog.size);
+    },
+  });
   readonly positionsSent = new Counter({
     name: 'switchboard_channel_positions_total',
     help: "channel.position rounds sent to this instance's subscribers of a channel (one per channel per interval)",
@@ -114,6 +146,7 @@ export class GatewayMetrics {
     for (const result of ['recovered', 'not_recovered']) this.recoveries.labels(result).inc(0);
     for (const reason of ['size', 'depth']) this.payloadsRefused.labels(reason).inc(0);
     for (const source of ['rest', 'batch', 'chat']) this.idempotentReplays.labels(source).inc(0);
+    for (const kind of ['publication', 'idempotency']) this.memoryTrimmed.labels(kind).inc(0);
     for (const role of ['commands', 'subscriber']) {
       this.redisErrors.labels(role).inc(0);
       this.redisReconnects.labels(role).inc(0);
@@ -265,6 +298,11 @@ export class GatewayMetrics {
       if (this.readiness) this.draining.set(this.readiness.draining ? 1 : 0);
     },
   });
+
+  /** The in-memory log's gauges read it at scrape time. */
+  reportMemoryLog(source: MemoryLogSource): void {
+    this.memoryLog = source;
+  }
 
   /** Both gauges are read at scrape time, so they can never disagree with the probe. */
   reportReadiness(source: ReadinessSource): void {

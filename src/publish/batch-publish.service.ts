@@ -76,7 +76,7 @@ export class BatchPublishService {
       if (!c.ok) return c.failed;
       const outcome = outcomes.next().value;
       if (outcome?.ok) {
-        const { channel, event, offset, epoch } = outcome.result.publication;
+        const { channel, event, offset, epoch } = outcome.result;
         return {
           channel,
           event,

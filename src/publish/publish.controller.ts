@@ -38,17 +38,12 @@ export class PublishController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PublishedDto> {
-    const { publication, duplicate } = await this.publisher.publish(channel, event, data ?? null, {
+    const result = await this.publisher.publish(channel, event, data ?? null, {
       idempotencyKey: restIdempotencyKey(idempotencyKey),
     });
-    markReplayed(response, duplicate);
-    // From the stored publication: a replay answers exactly as the first request was answered.
-    return {
-      channel: publication.channel,
-      event: publication.event,
-      offset: publication.offset,
-      epoch: publication.epoch,
-    };
+    markReplayed(response, result.duplicate);
+    // From the append's receipt: a replay answers exactly as the first request was answered.
+    return { channel: result.channel, event: result.event, offset: result.offset, epoch: result.epoch };
   }
 
   @Post('batch')

@@ -7,6 +7,7 @@
 import { jest } from '@jest/globals';
 
 import './null-fields.e2e-cases.js';
+import './reads-create-nothing.e2e-cases.js';
 import './revocation-rest.e2e-cases.js';
 import './wrong-answers.e2e-cases.js';
 

@@ -9,6 +9,8 @@ import type { RealtimeBackend } from './realtime-backend.js';
 export interface MemoryBackendHooks {
   /** A remembered stream was forgotten because of the memory cap (a metric). */
   readonly onStreamEvicted?: () => void;
+  /** A publication or idempotency record was dropped over `HISTORY_MAX_BYTES` (a metric). */
+  readonly onTrimmed?: (kind: 'publication' | 'idempotency') => void;
 }
 
 /** The embedded default: everything in this process, nothing to connect to. */
@@ -28,7 +30,9 @@ export class MemoryBackend implements RealtimeBackend {
       historyTtlMs,
       streamTtlMs: config.streamTtlSeconds * 1000,
       idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+      historyMaxBytes: config.historyMaxBytes,
       onStreamEvicted: hooks.onStreamEvicted,
+      onTrimmed: hooks.onTrimmed,
     });
     // Frees expired histories promptly (a stream without history costs little).
     this.sweeper = setInterval(() => this.log.sweep(), Math.min(historyTtlMs, 60_000));

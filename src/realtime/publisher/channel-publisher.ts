@@ -24,6 +24,11 @@ export interface PublishOptions {
    * `client:<sub>:<clientId>`.
    */
   readonly idempotencyKey?: string;
+  /**
+   * With a key: what a replay must answer besides the position (chat and notifications: the
+   * message's id), kept with the key instead of the payload. See {@link AppendRequest.receipt}.
+   */
+  readonly receipt?: string;
 }
 
 export interface BatchItem extends PublishOptions {
@@ -127,15 +132,15 @@ export class ChannelPublisher {
   private count(result: AppendResult, source: ReplaySource): void {
     if (result.duplicate) return this.replays[source].inc();
     this.metrics.publications.inc();
-    this.published.incChannel(result.publication.channel);
+    this.published.incChannel(result.channel);
   }
 
   /** Checks the channel and event (contract errors) and builds the log's request. */
-  private request({ channel, event, data, idempotencyKey }: BatchItem): AppendRequest {
+  private request({ channel, event, data, idempotencyKey, receipt }: BatchItem): AppendRequest {
     const { policy } = this.registry.resolve(channel);
     const problem = eventNameProblem(event);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);
-    return { channel, event, data, keep: policy.history, idempotencyKey };
+    return { channel, event, data, keep: policy.history, idempotencyKey, receipt };
   }
 }
 
