@@ -6,6 +6,7 @@
  */
 import { jest } from '@jest/globals';
 
+import './memory-budget.e2e-cases.js';
 import './null-fields.e2e-cases.js';
 import './reads-create-nothing.e2e-cases.js';
 import './revocation-rest.e2e-cases.js';

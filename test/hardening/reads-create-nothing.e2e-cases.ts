@@ -1,7 +1,6 @@
 import type { MemoryChannelLog } from '../../src/realtime/history/memory-channel.log.js';
 import { REALTIME_BACKEND, type RealtimeBackend } from '../../src/realtime/backend/realtime-backend.js';
 import { ControlApi } from '../support/control.js';
-import type { RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { scrapeMetrics, sampleValue } from '../support/metrics.js';
 import { publish, serviceToken } from '../support/publisher.js';
@@ -61,7 +60,6 @@ describe.each<StoreKind>(['memory', 'redis'])('%s: reads and subscriptions creat
 
   it('history, presence and channel reads and subscribes of fresh names leave nothing behind', async () => {
     const before = await streamState();
-    const token = serviceToken(stores.publisher);
     const user = stores.subscriber.token({ sub: 'reader', channels: ['chat:*'] });
     const epochs = new Set<string>();
     const reads: Promise<unknown>[] = [];
