@@ -127,6 +127,14 @@ export class GatewayMetrics {
       if (this.memoryLog) this.memoryStreams.set(this.memoryLog.size);
     },
   });
+  readonly adminLoginFailures = new Counter({
+    name: 'switchboard_admin_login_failures_total',
+    help:
+      'Failed logins to the admin UI, by reason: wrong_password (checked with bcrypt), unknown_user, ' +
+      'throttled (over 5 a minute per address or 30 in all: refused without a check)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly positionsSent = new Counter({
     name: 'switchboard_channel_positions_total',
     help: "channel.position rounds sent to this instance's subscribers of a channel (one per channel per interval)",
@@ -147,6 +155,8 @@ export class GatewayMetrics {
     for (const reason of ['size', 'depth']) this.payloadsRefused.labels(reason).inc(0);
     for (const source of ['rest', 'batch', 'chat']) this.idempotentReplays.labels(source).inc(0);
     for (const kind of ['publication', 'idempotency']) this.memoryTrimmed.labels(kind).inc(0);
+    for (const reason of ['wrong_password', 'unknown_user', 'throttled'])
+      this.adminLoginFailures.labels(reason).inc(0);
     for (const role of ['commands', 'subscriber']) {
       this.redisErrors.labels(role).inc(0);
       this.redisReconnects.labels(role).inc(0);

@@ -49,6 +49,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
         ...admin,
         instanceId: this.config.instanceId,
         production: this.config.production,
+        loginFailures: metrics.adminLoginFailures,
       });
     }
   }

@@ -6,6 +6,7 @@
  */
 import { jest } from '@jest/globals';
 
+import './admin-logins.e2e-cases.js';
 import './memory-budget.e2e-cases.js';
 import './null-fields.e2e-cases.js';
 import './reads-create-nothing.e2e-cases.js';
