@@ -38,6 +38,8 @@ export class AppConfig {
   readonly rateLimit: { perSecond: number; burst: number };
   readonly maxSubscriptions: number;
   readonly maxConnectionsPerUser: number;
+  /** Engine.IO sessions per client address without a completed Socket.IO handshake. */
+  readonly maxPendingSessionsPerAddress: number;
   /** Bytes queued to one connection that it has not taken; beyond it, its transport is closed. */
   readonly maxBufferedBytes: number;
   readonly shutdownDrainMs: number;
@@ -90,6 +92,7 @@ export class AppConfig {
     this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };
     this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');
     this.maxConnectionsPerUser = get('MAX_CONNECTIONS_PER_USER');
+    this.maxPendingSessionsPerAddress = get('MAX_PENDING_SESSIONS_PER_ADDRESS');
     this.maxBufferedBytes = get('MAX_BUFFERED_BYTES');
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');

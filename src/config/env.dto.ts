@@ -166,6 +166,13 @@ export class EnvDto {
   @IntInRange(1, 1_000_000)
   MAX_CONNECTIONS_PER_USER = 50;
 
+  /**
+   * Engine.IO sessions one client address may hold open before their Socket.IO handshake
+   * completed; the excess is refused with 503 (see `PendingSessions` and .env.example).
+   */
+  @IntInRange(1, 1_000_000)
+  MAX_PENDING_SESSIONS_PER_ADDRESS = 100;
+
   @IntInRange(1024, 1024 * 1024 * 1024)
   MAX_BUFFERED_BYTES = 1048576;
 

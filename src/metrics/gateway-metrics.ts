@@ -127,6 +127,13 @@ export class GatewayMetrics {
       if (this.memoryLog) this.memoryStreams.set(this.memoryLog.size);
     },
   });
+  readonly pendingSessionsRefused = new Counter({
+    name: 'switchboard_pending_sessions_refused_total',
+    help:
+      'New Engine.IO sessions refused (503) because their address already held MAX_PENDING_SESSIONS_PER_ADDRESS ' +
+      'sessions without a completed Socket.IO handshake',
+    registers: [this.registry],
+  });
   readonly adminLoginFailures = new Counter({
     name: 'switchboard_admin_login_failures_total',
     help:
