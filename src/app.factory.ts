@@ -88,6 +88,7 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
           ...config.adminUi,
           instanceId: config.instanceId,
           production: config.production,
+          loginFailures: app.get(GatewayMetrics).adminLoginFailures,
         }),
       ]
     : [];

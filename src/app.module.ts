@@ -6,6 +6,7 @@ import { DocsModule } from './docs/docs.module.js';
 import { appLoggerModule } from './config/app-logger.module.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
+import { isDevelopmentEnvironment } from './config/env.dto.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
 import { RestApiModule } from './http/rest-api.module.js';
@@ -14,8 +15,6 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { PublishModule } from './publish/publish.module.js';
 import { GatewayErrorHttpFilter } from './http/gateway-error.http-filter.js';
 import { CoreModule } from './core/core.module.js';
-
-const DEV_ENVIRONMENTS = new Set(['development', 'test']);
 
 @Module({})
 export class AppModule {
@@ -36,8 +35,8 @@ export class AppModule {
         NotificationsModule,
         PublishModule,
         // Mints tokens for anyone (the demo's sign-in): the route exists only where a developer
-        // runs the gateway (NODE_ENV development or test), never in production or staging.
-        ...(DEV_ENVIRONMENTS.has(validateEnv(env).NODE_ENV) ? [DevModule] : []),
+        // runs the gateway (NODE_ENV exactly development or test), never in production, staging or `prod`.
+        ...(isDevelopmentEnvironment(validateEnv(env).NODE_ENV) ? [DevModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: GatewayErrorHttpFilter }],
     };

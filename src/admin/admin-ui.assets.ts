@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 
@@ -53,33 +53,90 @@ export function localAdminPage(published: string): string {
   return page;
 }
 
+/** `url(...)` references of a stylesheet, without their query or fragment (`../fonts/x.woff2?v=1`). */
+function stylesheetUrls(css: string): string[] {
+  return [...css.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)]
+    .map((match) => match[1].replace(/[?#].*$/, ''))
+    .filter((url) => url !== '' && !url.startsWith('data:'));
+}
+
+/** Every file under `dir`, as paths relative to it with `/` separators. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    return entry.isDirectory() ? filesUnder(dir, path) : [path];
+  });
+}
+
 /**
- * Serves `@socket.io/admin-ui`'s built UI (`ui/dist`) at {@link ADMIN_UI_PATH}, its page
- * rewritten by {@link localAdminPage}, and the fonts it needs from `@fontsource/roboto` and
- * `@mdi/font`. Registered only when the admin UI is on: otherwise the path is a plain 404.
+ * The stylesheets a page loads, and the fonts those stylesheets point at: `url` (under
+ * {@link ADMIN_UI_PATH}) → file. Only these, never the rest of the package (its
+ * `package.json`, sources, other weights and formats).
+ */
+function stylesheetFiles(
+  packageRoot: string,
+  urlBase: string,
+  stylesheets: readonly string[],
+): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const stylesheet of stylesheets) {
+    const file = join(packageRoot, stylesheet);
+    files.set(posix.join(urlBase, stylesheet), file);
+    for (const url of stylesheetUrls(readFileSync(file, 'utf8'))) {
+      files.set(posix.join(urlBase, posix.dirname(stylesheet), url), join(dirname(file), url));
+    }
+  }
+  return files;
+}
+
+/**
+ * The files the admin UI needs, by URL path: the built UI (`ui/dist`, source maps left out),
+ * and the stylesheets and fonts of {@link EXTERNAL_STYLESHEETS} from `@fontsource/roboto` and
+ * `@mdi/font`. An explicit list: nothing else of those packages is reachable.
+ */
+export function adminUiFiles(): Map<string, string> {
+  const dist = join(packageDir('@socket.io/admin-ui'), 'ui', 'dist');
+  const files = new Map<string, string>();
+  for (const path of filesUnder(dist)) {
+    if (path === 'index.html' || path.endsWith('.map')) continue;
+    files.set(`${ADMIN_UI_PATH}${path}`, join(dist, path));
+  }
+  const roboto = ROBOTO_WEIGHTS.map((weight) => `${weight}.css`);
+  const fonts = [
+    stylesheetFiles(packageDir('@fontsource/roboto'), `${ADMIN_UI_PATH}fonts/roboto`, roboto),
+    stylesheetFiles(packageDir('@mdi/font'), `${ADMIN_UI_PATH}fonts/mdi`, [
+      'css/materialdesignicons.min.css',
+    ]),
+  ];
+  for (const map of fonts) for (const [url, file] of map) files.set(url, file);
+  return files;
+}
+
+/**
+ * Serves `@socket.io/admin-ui`'s built UI at {@link ADMIN_UI_PATH}, its page rewritten by
+ * {@link localAdminPage}, and exactly the files of {@link adminUiFiles}, matched by exact,
+ * case-sensitive path (Express mount paths are case-insensitive: `/ADMIN/` would answer).
+ * Registered only when the admin UI is on: otherwise the path is a plain 404.
  */
 export function serveAdminUi(app: NestExpressApplication): void {
   const dist = join(packageDir('@socket.io/admin-ui'), 'ui', 'dist');
   const page = localAdminPage(readFileSync(join(dist, 'index.html'), 'utf8'));
+  const files = adminUiFiles();
   const base = ADMIN_UI_PATH.slice(0, -1);
-  app.use(base, (req: Request, res: Response, next: NextFunction) => {
+  app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // `/admin` → `/admin/`: the page's relative URLs (css/…, js/…) resolve under the slash only.
-    if (req.originalUrl === base || req.originalUrl.startsWith(`${base}?`)) {
-      return res.redirect(301, ADMIN_UI_PATH + req.originalUrl.slice(base.length));
-    }
-    if (req.path !== '/' && req.path !== '/index.html') return next();
+    if (req.path === base) return res.redirect(301, ADMIN_UI_PATH + req.originalUrl.slice(base.length));
+    const isPage = req.path === ADMIN_UI_PATH || req.path === `${ADMIN_UI_PATH}index.html`;
+    const file = files.get(req.path);
+    if (!isPage && file === undefined) return next();
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.type('html').send(page);
+    if (isPage || file === undefined) {
+      res.setHeader('Cache-Control', 'no-cache');
+      return res.type('html').send(page);
+    }
+    res.sendFile(file, (error?: Error) => {
+      if (error && !res.headersSent) next(error);
+    });
   });
-  const assets = {
-    setHeaders: (res: Response) => res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY),
-  };
-  app.useStaticAssets(join(packageDir('@fontsource/roboto')), {
-    prefix: `${ADMIN_UI_PATH}fonts/roboto/`,
-    ...assets,
-  });
-  app.useStaticAssets(join(packageDir('@mdi/font')), { prefix: `${ADMIN_UI_PATH}fonts/mdi/`, ...assets });
-  app.useStaticAssets(dist, { prefix: ADMIN_UI_PATH, index: false, redirect: false, ...assets });
 }

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { InMemoryStore, instrument } from '@socket.io/admin-ui';
+import type { Counter } from 'prom-client';
 import type { Server } from 'socket.io';
+import { AdminLoginGuard } from './admin-login.guard.js';
 import { AdminSocketFeed } from './admin-socket.feed.js';
 import { ADMIN_UI_PATH } from './admin-ui.assets.js';
 
@@ -14,6 +16,8 @@ export interface AdminUiOptions {
   readonly instanceId: string;
   /** Production: aggregated figures only (no socket list, no per-connection events). */
   readonly production: boolean;
+  /** `switchboard_admin_login_failures_total`, by reason. */
+  readonly loginFailures: Counter<'reason'>;
 }
 
 /**
@@ -26,7 +30,8 @@ export interface AdminUiOptions {
  * presence and occupancy follow `subscribe`), so a join, leave or emit from the UI would bypass
  * all of them; disconnecting users is the control API's job, which is authorised, logged and
  * counted. Without the UI no `/admin` namespace exists and Socket.IO refuses it ("Invalid
- * namespace").
+ * namespace"). Password checks are bounded and failures logged and counted by
+ * {@link AdminLoginGuard}.
  */
 export class AdminUiInstrumentation {
   private readonly logger = new Logger(AdminUiInstrumentation.name);
@@ -45,15 +50,19 @@ export class AdminUiInstrumentation {
       this.timers.push(timer);
       return timer;
     }) as typeof setInterval;
+    const store = new InMemoryStore();
+    const logins = new AdminLoginGuard({ username, store, failures: this.options.loginFailures });
     try {
-      instrument(server, {
-        namespaceName: ADMIN_NAMESPACE,
-        auth: { type: 'basic', username, password: passwordHash },
-        readonly: true,
-        serverId: instanceId,
-        store: new InMemoryStore(),
-        mode: 'production',
-      });
+      logins.wrapWhileInstrumenting(server.of(ADMIN_NAMESPACE), () =>
+        instrument(server, {
+          namespaceName: ADMIN_NAMESPACE,
+          auth: { type: 'basic', username, password: passwordHash },
+          readonly: true,
+          serverId: instanceId,
+          store,
+          mode: 'production',
+        }),
+      );
     } finally {
       globalThis.setInterval = setInterval;
     }

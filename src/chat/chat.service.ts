@@ -68,13 +68,14 @@ export class ChatService {
     idempotencyKey: string | undefined,
     source: 'chat' | 'rest',
   ): Promise<ChatPostResult> {
-    const { publication, duplicate } = await this.publisher.publish(
+    // The id is the receipt kept with the key: a replay answers with the first message's id.
+    const result = await this.publisher.publish(
       ChatChannelPolicy.channelOf(message.room),
       CHAT_MESSAGE_EVENT,
       message,
-      { idempotencyKey, source },
+      { idempotencyKey, receipt: message.id, source },
     );
-    // A replay answers from the stored publication: the id is the first message's.
-    return { posted: { id: (publication.data as ChatMessage).id, offset: publication.offset }, duplicate };
+    const id = result.duplicate ? (result.receipt ?? message.id) : message.id;
+    return { posted: { id, offset: result.offset }, duplicate: result.duplicate };
   }
 }

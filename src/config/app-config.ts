@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { WebhookEventType } from '@switchboard/protocol';
 import { loadNamespacesFile, type NamespaceSpec } from '../hooks/namespaces-file.js';
-import type { EnvDto } from './env.dto.js';
+import { type EnvDto, isDevelopmentEnvironment } from './env.dto.js';
 
 export type RedisTopology =
   | { kind: 'none' }
@@ -38,6 +38,7 @@ export interface HooksConfig {
 export class AppConfig {
   readonly port: number;
   readonly host: string;
+  /** `NODE_ENV` other than exactly `development` or `test`. */
   readonly production: boolean;
   readonly jwt: { secret: string; generated: boolean; issuer?: string; audience?: string };
   readonly redis: RedisTopology;
@@ -49,12 +50,16 @@ export class AppConfig {
   readonly historyTtlSeconds: number;
   readonly streamTtlSeconds: number;
   readonly idempotencyTtlSeconds: number;
+  /** In-memory mode: the bytes stored publications and idempotency records may hold together. */
+  readonly historyMaxBytes: number;
   /** 0: `channel.position` is off. */
   readonly positionIntervalSeconds: number;
   readonly maxPayloadBytes: number;
   readonly rateLimit: { perSecond: number; burst: number };
   readonly maxSubscriptions: number;
   readonly maxConnectionsPerUser: number;
+  /** Engine.IO sessions per client address without a completed Socket.IO handshake. */
+  readonly maxPendingSessionsPerAddress: number;
   /** Bytes queued to one connection that it has not taken; beyond it, its transport is closed. */
   readonly maxBufferedBytes: number;
   readonly shutdownDrainMs: number;
@@ -70,7 +75,8 @@ export class AppConfig {
     const get = <K extends keyof EnvDto>(key: K): EnvDto[K] => config.get(key, { infer: true });
     this.port = get('PORT');
     this.host = get('HOST');
-    this.production = get('NODE_ENV') === 'production';
+    // Anything but exactly development or test is production (contract v3 §1).
+    this.production = !isDevelopmentEnvironment(get('NODE_ENV'));
     const secret = get('JWT_SECRET');
     this.jwt = {
       secret: secret ?? randomBytes(32).toString('base64url'),
@@ -101,11 +107,13 @@ export class AppConfig {
     this.historyTtlSeconds = get('HISTORY_TTL_SECONDS');
     this.streamTtlSeconds = get('STREAM_TTL_SECONDS');
     this.idempotencyTtlSeconds = get('IDEMPOTENCY_TTL_SECONDS');
+    this.historyMaxBytes = get('HISTORY_MAX_BYTES');
     this.positionIntervalSeconds = get('POSITION_INTERVAL_SECONDS');
     this.maxPayloadBytes = get('MAX_PAYLOAD_BYTES');
     this.rateLimit = { perSecond: get('RATE_LIMIT_PER_SECOND'), burst: get('RATE_LIMIT_BURST') };
     this.maxSubscriptions = get('MAX_SUBSCRIPTIONS');
     this.maxConnectionsPerUser = get('MAX_CONNECTIONS_PER_USER');
+    this.maxPendingSessionsPerAddress = get('MAX_PENDING_SESSIONS_PER_ADDRESS');
     this.maxBufferedBytes = get('MAX_BUFFERED_BYTES');
     this.shutdownDrainMs = get('SHUTDOWN_DRAIN_MS');
     this.revocationTtlSeconds = get('REVOCATION_TTL_SECONDS');

@@ -1,5 +1,6 @@
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { REDACTED_LOG_PATHS } from '../http/log-redaction.js';
 import { AppConfig } from './app-config.js';
 
 /** pino at `LOG_LEVEL`, every record tagged with the instance, credentials redacted. */
@@ -10,7 +11,8 @@ export function appLoggerModule(): DynamicModule {
       pinoHttp: {
         level: config.logLevel,
         base: { instance: config.instanceId },
-        redact: ['req.headers.authorization', 'req.headers.cookie'],
+        // Credential headers (contract v3 §7); credential query parameters: http-access-log.ts.
+        redact: REDACTED_LOG_PATHS,
       },
       // No request-context middleware: see src/http/http-access-log.ts.
       forRoutes: [],

@@ -77,6 +77,16 @@ const isWebhookEventList = (value: unknown): boolean =>
   typeof value === 'string' && value.split(',').every((name) => WEBHOOK_EVENT_NAMES.includes(name.trim()));
 
 /**
+ * The `NODE_ENV` values where development-only things exist (the sample token,
+ * `POST /api/v1/dev/token`, the conformance mode). Exactly these: any other value, `prod` or
+ * `staging` included, behaves as `production` (contract v3 §1), so a typo never opens them.
+ */
+export const DEVELOPMENT_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test']);
+export const isDevelopmentEnvironment = (nodeEnv: string): boolean => DEVELOPMENT_ENVIRONMENTS.has(nodeEnv);
+
+const SECRET_REQUIRED = 'JWT_SECRET is required unless NODE_ENV is development or test';
+
+/**
  * Every environment variable of the contract (§1), validated before Nest starts.
  * Property names are the variable names so a failure message names the variable.
  */
@@ -89,7 +99,7 @@ export class EnvDto {
   @MinLength(1)
   HOST = '0.0.0.0';
 
-  /** Only `production` changes behaviour (secret required, no dev endpoints); any name is accepted. */
+  /** Any short name; only `development` and `test` are not production (see {@link DEVELOPMENT_ENVIRONMENTS}). */
   @Transform(blankToUndefined)
   @IsString()
   @Matches(/^[A-Za-z0-9_.-]{1,32}$/, {
@@ -98,9 +108,9 @@ export class EnvDto {
   NODE_ENV = 'development';
 
   @Transform(blankToUndefined)
-  @ValidateIf((env: EnvDto) => env.NODE_ENV === 'production' || env.JWT_SECRET !== undefined)
-  @IsString({ message: 'JWT_SECRET is required when NODE_ENV=production' })
-  @MinLength(1, { message: 'JWT_SECRET is required when NODE_ENV=production' })
+  @ValidateIf((env: EnvDto) => !isDevelopmentEnvironment(env.NODE_ENV) || env.JWT_SECRET !== undefined)
+  @IsString({ message: SECRET_REQUIRED })
+  @MinLength(1, { message: SECRET_REQUIRED })
   JWT_SECRET?: string;
 
   @Transform(blankToUndefined)
@@ -155,6 +165,13 @@ export class EnvDto {
   @IntInRange(1, 30 * 24 * 3600)
   IDEMPOTENCY_TTL_SECONDS = 300;
 
+  /**
+   * In-memory mode: what stored publications and idempotency records may hold together
+   * (contract v3 §1); the oldest publications of all channels are dropped first. 1 MiB to 1 TiB.
+   */
+  @IntInRange(1024 * 1024, 1024 ** 4)
+  HISTORY_MAX_BYTES = 128 * 1024 * 1024;
+
   /** `0` turns `channel.position` off. */
   @IntInRange(0, 24 * 3600)
   POSITION_INTERVAL_SECONDS = 15;
@@ -174,6 +191,13 @@ export class EnvDto {
   @IntInRange(1, 1_000_000)
   MAX_CONNECTIONS_PER_USER = 50;
 
+  /**
+   * Engine.IO sessions one client address may hold open before their Socket.IO handshake
+   * completed; the excess is refused with 503 (see `PendingSessions` and .env.example).
+   */
+  @IntInRange(1, 1_000_000)
+  MAX_PENDING_SESSIONS_PER_ADDRESS = 100;
+
   @IntInRange(1024, 1024 * 1024 * 1024)
   MAX_BUFFERED_BYTES = 1048576;
 
@@ -186,7 +210,8 @@ export class EnvDto {
 
   /**
    * `1`: the Socket.IO protocol conformance configuration (authentication off, the official
-   * test suite's namespaces and timings); refused in production by `validateEnv`.
+   * test suite's namespaces and timings); refused by `validateEnv` unless NODE_ENV is
+   * development or test.
    */
   @IsIn(['0', '1'], { message: 'CONFORMANCE must be 0 or 1' })
   CONFORMANCE: '0' | '1' = '0';

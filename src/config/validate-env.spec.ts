@@ -69,6 +69,11 @@ describe('validateEnv', () => {
     [{ POSITION_INTERVAL_SECONDS: '-1' }, 'POSITION_INTERVAL_SECONDS'],
     [{ CONFORMANCE: 'yes' }, 'CONFORMANCE'],
     [{ CONFORMANCE: '1', NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, 'CONFORMANCE'],
+    // Anything but exactly development or test is production (contract v3 §1).
+    [{ NODE_ENV: 'prod' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'Development' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'staging' }, 'JWT_SECRET'],
+    [{ CONFORMANCE: '1', NODE_ENV: 'prod', JWT_SECRET: 'x'.repeat(32) }, 'CONFORMANCE'],
     [{ ADMIN_UI_PASSWORD_HASH: 'hunter2' }, 'ADMIN_UI_PASSWORD_HASH'],
     [{ ADMIN_UI_PASSWORD_HASH: `$2b$12$${'a'.repeat(52)}` }, 'ADMIN_UI_PASSWORD_HASH'],
     [{ ADMIN_UI_PASSWORD_HASH: `$2x$12$${'a'.repeat(53)}` }, 'ADMIN_UI_PASSWORD_HASH'],
@@ -126,7 +131,7 @@ describe('validateEnv', () => {
   });
 
   it('accepts what the contract does not forbid: any environment name, short secrets, full Redis URLs', () => {
-    expect(validateEnv({ NODE_ENV: 'staging' }).NODE_ENV).toBe('staging');
+    expect(validateEnv({ NODE_ENV: 'staging', JWT_SECRET: 'secret' }).NODE_ENV).toBe('staging');
     expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: 'secret' }).JWT_SECRET).toBe('secret');
     for (const url of [
       'redis://127.0.0.1:6379/',
@@ -137,10 +142,10 @@ describe('validateEnv', () => {
     }
   });
 
-  it('accepts the conformance mode outside production (off by default)', () => {
+  it('accepts the conformance mode in development and test only (off by default)', () => {
     expect(validateEnv({}).CONFORMANCE).toBe('0');
     expect(validateEnv({ CONFORMANCE: '1' }).CONFORMANCE).toBe('1');
-    expect(validateEnv({ CONFORMANCE: '1', NODE_ENV: 'staging' }).CONFORMANCE).toBe('1');
+    expect(validateEnv({ CONFORMANCE: '1', NODE_ENV: 'test' }).CONFORMANCE).toBe('1');
   });
 
   it('leaves hooks off by default, with the contract’s defaults for their settings', () => {

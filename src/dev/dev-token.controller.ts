@@ -12,8 +12,9 @@ import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 export const DEV_TOKEN_TTL_SECONDS = 3600;
 
 /**
- * Development helpers for the demo page. The module is not even registered when
- * NODE_ENV=production: anyone may mint a token here, so the route must not exist there.
+ * Development helpers for the demo page. The module is not even registered unless NODE_ENV
+ * is exactly development or test: anyone may mint a token here, so the route must not exist
+ * anywhere else.
  * Tokens get `chat:*` and no role (never `service` or `admin`).
  */
 @ApiTags('dev (not in production)')

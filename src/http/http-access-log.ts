@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { pinoHttp } from 'pino-http';
+import { redactQuery, redactUrl } from './log-redaction.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -22,8 +23,9 @@ export function requestId(request: IncomingMessage, response: ServerResponse): s
 
 /**
  * One access-log line per REST request (debug below 400, info for 4xx, error for 5xx),
- * through the application's root pino logger (its level, instance and redaction), with the
- * request id as `req.id`.
+ * through the application's root pino logger (its level, instance and redaction of credential
+ * headers), with the request id as `req.id`, and the values of credential query parameters
+ * (`?access_token=`, `?token=`…) redacted in its URL and query.
  *
  * Mounted as plain middleware instead of nestjs-pino's, which also binds each request to an
  * AsyncLocalStorage: on Node 20 the first `run()` turns on an async hook for the whole
@@ -36,7 +38,24 @@ export function httpAccessLog(): RequestHandler {
   return pinoHttp({
     logger: PinoLogger.root,
     genReqId: requestId,
+    serializers: { req: withoutCredentialParameters },
     customLogLevel: (_req, res, error) =>
       error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
   });
+}
+
+interface SerializedRequest {
+  url?: unknown;
+  query?: unknown;
+}
+
+/** pino-http's request serializer output, its URL and query with credential values redacted (a copy). */
+function withoutCredentialParameters<T extends SerializedRequest>(request: T): T {
+  const copy = Object.create(Object.getPrototypeOf(request) as object) as T;
+  Object.assign(copy, request);
+  if (typeof request.url === 'string') copy.url = redactUrl(request.url);
+  if (typeof request.query === 'object' && request.query !== null) {
+    copy.query = redactQuery(request.query as Record<string, unknown>);
+  }
+  return copy;
 }

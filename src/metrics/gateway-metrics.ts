@@ -2,6 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../config/app-config.js';
 
+/** What the in-memory log's gauges read on each scrape (memory mode only). */
+export interface MemoryLogSource {
+  /** Stored publications and idempotency records, as counted against `HISTORY_MAX_BYTES`. */
+  readonly bytes: number;
+  /** Channel streams remembered. */
+  readonly size: number;
+}
+
 export interface ConnectionCensus {
   readonly byTransport: ReadonlyMap<string, number>;
   readonly upgraded: number;
@@ -95,6 +103,45 @@ export class GatewayMetrics {
     help: 'Channel streams (epoch and top) the in-memory log forgot because of its cap of remembered streams',
     registers: [this.registry],
   });
+  readonly memoryTrimmed = new Counter({
+    name: 'switchboard_memory_history_trimmed_total',
+    help: 'In-memory mode: publications and idempotency records dropped to stay within HISTORY_MAX_BYTES, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  /** Set in memory mode by the backend; without it both gauges are absent. */
+  private memoryLog?: MemoryLogSource;
+  readonly memoryHistoryBytes = new Gauge({
+    name: 'switchboard_memory_history_bytes',
+    help: 'In-memory mode: bytes held by stored publications and idempotency records (at most HISTORY_MAX_BYTES)',
+    registers: [this.registry],
+    collect: () => {
+      if (this.memoryLog) this.memoryHistoryBytes.set(this.memoryLog.bytes);
+    },
+  });
+  readonly memoryStreams = new Gauge({
+    name: 'switchboard_memory_streams',
+    help: 'In-memory mode: channel streams (epoch and top) remembered; only publications create them',
+    registers: [this.registry],
+    collect: () => {
+      if (this.memoryLog) this.memoryStreams.set(this.memoryLog.size);
+    },
+  });
+  readonly pendingSessionsRefused = new Counter({
+    name: 'switchboard_pending_sessions_refused_total',
+    help:
+      'New Engine.IO sessions refused (503) because their address already held MAX_PENDING_SESSIONS_PER_ADDRESS ' +
+      'sessions without a completed Socket.IO handshake',
+    registers: [this.registry],
+  });
+  readonly adminLoginFailures = new Counter({
+    name: 'switchboard_admin_login_failures_total',
+    help:
+      'Failed logins to the admin UI, by reason: wrong_password (checked with bcrypt), unknown_user, ' +
+      'throttled (over 5 a minute per address or 30 in all: refused without a check)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly positionsSent = new Counter({
     name: 'switchboard_channel_positions_total',
     help: "channel.position rounds sent to this instance's subscribers of a channel (one per channel per interval)",
@@ -123,6 +170,9 @@ export class GatewayMetrics {
     ] as const) {
       for (const result of results) this.proxyCalls.labels(kind, result).inc(0);
     }
+    for (const kind of ['publication', 'idempotency']) this.memoryTrimmed.labels(kind).inc(0);
+    for (const reason of ['wrong_password', 'unknown_user', 'throttled'])
+      this.adminLoginFailures.labels(reason).inc(0);
     for (const role of ['commands', 'subscriber']) {
       this.redisErrors.labels(role).inc(0);
       this.redisReconnects.labels(role).inc(0);
@@ -132,7 +182,7 @@ export class GatewayMetrics {
   // --- Control API (disconnect, revoke, kick) -----------------------------------------------
   readonly controlActions = new Counter({
     name: 'switchboard_control_actions_total',
-    help: 'Control API actions requested through this instance, by action (disconnect, revoke, kick)',
+    help: 'Control API actions requested through this instance, by action (disconnect, revoke, lift, kick)',
     labelNames: ['action'] as const,
     registers: [this.registry],
   });
@@ -274,6 +324,11 @@ export class GatewayMetrics {
       if (this.readiness) this.draining.set(this.readiness.draining ? 1 : 0);
     },
   });
+
+  /** The in-memory log's gauges read it at scrape time. */
+  reportMemoryLog(source: MemoryLogSource): void {
+    this.memoryLog = source;
+  }
 
   /** Both gauges are read at scrape time, so they can never disagree with the probe. */
   reportReadiness(source: ReadinessSource): void {

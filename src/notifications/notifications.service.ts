@@ -34,16 +34,12 @@ export class NotificationsService {
       ...(data !== undefined && { data }),
       createdAt: new Date().toISOString(),
     };
-    const { publication, duplicate } = await this.publisher.publish(
-      channel,
-      NOTIFICATION_EVENT,
-      notification,
-      {
-        idempotencyKey,
-      },
-    );
-    const stored = publication.data as { id?: unknown } | null;
-    const storedId = typeof stored?.id === 'string' ? stored.id : id;
-    return { created: { id: storedId, channel, offset: publication.offset }, duplicate };
+    // The id is the receipt kept with the key: a replay answers with the first notification's id.
+    const result = await this.publisher.publish(channel, NOTIFICATION_EVENT, notification, {
+      idempotencyKey,
+      receipt: id,
+    });
+    const createdId = result.duplicate ? (result.receipt ?? id) : id;
+    return { created: { id: createdId, channel, offset: result.offset }, duplicate: result.duplicate };
   }
 }

@@ -6,8 +6,9 @@ import { httpErrorBody } from '../http/gateway-error.http-filter.js';
 import { type BatchItem, ChannelPublisher } from '../core/index.js';
 import { restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { detachJsonData, jsonDataProperties } from '../http/json-data.decorator.js';
+import { withoutNulls } from '../validation/null-means-absent.js';
 import { prototypeKeyPaths, unknownFieldMessage } from '../validation/prototype-keys.js';
-import type { PublishedDto } from './dto/publish.dto.js';
+import type { BatchItemPublishedDto } from './dto/publish.dto.js';
 import { PublishBatchItemDto, type BatchItemFailedDto } from './dto/publish-batch.dto.js';
 
 type ItemCheck = { ok: true; item: BatchItem } | { ok: false; failed: BatchItemFailedDto };
@@ -32,10 +33,12 @@ function check(value: unknown): ItemCheck {
   }
   const unknown = prototypeKeyPaths(value, { deep: false });
   if (unknown.length > 0) return bad(unknown.map(unknownFieldMessage));
-  // `data` as sent (see JsonData): class-transformer would copy it without such keys.
+  // `data` as sent (see JsonData): class-transformer would copy it without such keys. Any
+  // other field sent as null is left out (`idempotencyKey: null` is no key).
+  const jsonData = jsonDataProperties(PublishBatchItemDto);
   const { envelope, restore } = detachJsonData(
-    jsonDataProperties(PublishBatchItemDto),
-    value as Record<string, unknown>,
+    jsonData,
+    withoutNulls(value as Record<string, unknown>, jsonData),
   );
   const dto = restore(plainToInstance(PublishBatchItemDto, envelope));
   const errors = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true });
@@ -63,7 +66,7 @@ export class BatchPublishService {
   ) {}
 
   /** `values` already has 1..100 items (the request DTO); each is checked here. */
-  async publish(values: readonly unknown[]): Promise<(PublishedDto | BatchItemFailedDto)[]> {
+  async publish(values: readonly unknown[]): Promise<(BatchItemPublishedDto | BatchItemFailedDto)[]> {
     this.metrics.batchSizes.observe(values.length);
     const checks = values.map(check);
     const items = checks.flatMap((c) => (c.ok ? [c.item] : []));
@@ -73,8 +76,14 @@ export class BatchPublishService {
       if (!c.ok) return c.failed;
       const outcome = outcomes.next().value;
       if (outcome?.ok) {
-        const { channel, event, offset, epoch } = outcome.result.publication;
-        return { channel, event, offset, epoch };
+        const { channel, event, offset, epoch } = outcome.result;
+        return {
+          channel,
+          event,
+          offset,
+          epoch,
+          ...(outcome.result.duplicate && { replayed: true as const }),
+        };
       }
       const { statusCode, message } = outcome
         ? httpErrorBody(outcome.error)

@@ -5,11 +5,15 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { Role } from '../auth/principal.js';
 import { Roles, RolesGuard } from '../auth/roles.guard.js';
 import { ChannelPublisher } from '../core/index.js';
-import { PublishDto, PublishedDto } from './dto/publish.dto.js';
+import { BatchItemPublishedDto, PublishDto, PublishedDto } from './dto/publish.dto.js';
 import { BatchItemFailedDto, PublishBatchDto, PublishBatchResultDto } from './dto/publish-batch.dto.js';
 import { BatchPublishService } from './batch-publish.service.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
-import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
+import {
+  IdempotencyKey,
+  NoIdempotencyKeyGuard,
+  restIdempotencyKey,
+} from '../http/idempotency-key.decorator.js';
 import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
 
 /** The generic server publish API: any event into any known channel (role service). */
@@ -18,7 +22,7 @@ import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.d
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
-@ApiExtraModels(PublishedDto, BatchItemFailedDto)
+@ApiExtraModels(PublishedDto, BatchItemPublishedDto, BatchItemFailedDto)
 @Controller('api/v1/publish')
 export class PublishController {
   constructor(
@@ -34,17 +38,12 @@ export class PublishController {
     @IdempotencyKey() idempotencyKey: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<PublishedDto> {
-    const { publication, duplicate } = await this.publisher.publish(channel, event, data ?? null, {
+    const result = await this.publisher.publish(channel, event, data ?? null, {
       idempotencyKey: restIdempotencyKey(idempotencyKey),
     });
-    markReplayed(response, duplicate);
-    // From the stored publication: a replay answers exactly as the first request was answered.
-    return {
-      channel: publication.channel,
-      event: publication.event,
-      offset: publication.offset,
-      epoch: publication.epoch,
-    };
+    markReplayed(response, result.duplicate);
+    // From the append's receipt: a replay answers exactly as the first request was answered.
+    return { channel: result.channel, event: result.event, offset: result.offset, epoch: result.epoch };
   }
 
   @Post('batch')
@@ -56,9 +55,11 @@ export class PublishController {
       'channel are published in array order; results come back in request order. An item with an ' +
       'idempotencyKey already used for its channel (here or with the Idempotency-Key header) within ' +
       'IDEMPOTENCY_TTL_SECONDS is answered with the first publication and publishes nothing. With Redis, ' +
-      'one round trip per Redis node. An item error 503 may hide a stored publication: retry it with its key.',
+      'one round trip per Redis node. An item error 503 may hide a stored publication: retry it with its key. ' +
+      'A replayed item carries replayed: true. An Idempotency-Key header is refused with 400: keys go on each item.',
   })
   @ApiOkResponse({ type: PublishBatchResultDto })
+  @UseGuards(NoIdempotencyKeyGuard)
   async batch(@Body() { publications }: PublishBatchDto): Promise<PublishBatchResultDto> {
     return { results: await this.batches.publish(publications) };
   }

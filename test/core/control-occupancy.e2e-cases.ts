@@ -145,11 +145,12 @@ describe('control API: occupancy (single instance)', () => {
     );
     const paths = response.body.paths;
     const operations: [string, string, string[]][] = [
-      ['/api/v1/channels', 'get', ['prefix', 'limit']],
+      ['/api/v1/channels', 'get', ['prefix', 'limit', 'after']],
       ['/api/v1/channels/{channel}', 'get', ['channel']],
       ['/api/v1/channels/{channel}/subscribers/{userId}', 'delete', ['channel', 'userId']],
       ['/api/v1/users/{userId}/disconnect', 'post', ['userId']],
       ['/api/v1/users/{userId}/revoke', 'post', ['userId']],
+      ['/api/v1/users/{userId}/revoke', 'delete', ['userId']],
     ];
     for (const [path, method, parameters] of operations) {
       const operation = paths[path]?.[method];

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import {
   CLUSTER_SECRET,
   type GatewayProcess,
+  jsonLines,
   startGatewayProcess,
   until,
 } from '../deploy/support/gateway-processes.js';
@@ -33,12 +34,7 @@ describe('operation log lines of a gateway process', () => {
     return signed;
   };
   const service = (): string => token({ sub: 'backend', roles: ['service'] });
-  const lines = (): LogLine[] =>
-    gateway
-      .output()
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogLine);
+  const lines = (): LogLine[] => jsonLines<LogLine>(gateway);
   const line = (what: string, match: (entry: LogLine) => boolean): Promise<LogLine> =>
     until(() => lines().find(match), what);
 

@@ -135,11 +135,15 @@ describe.each<StoreKind>(['memory', 'redis'])('%s: POST /api/v1/publish/batch', 
     };
     const first = await batch(stores.publisher, body);
     const again = await batch(stores.publisher, body);
+    // A replayed item says so (contract v3 §6).
     expect(first.body.results).toEqual([
-      single.body,
+      { ...single.body, replayed: true },
       { channel, event: 'k.v', offset: 2, epoch: single.body.epoch },
     ]);
-    expect(again.body).toEqual(first.body);
+    expect(again.body.results).toEqual([
+      { ...single.body, replayed: true },
+      { channel, event: 'k.v', offset: 2, epoch: single.body.epoch, replayed: true },
+    ]);
   });
 
   it.each([

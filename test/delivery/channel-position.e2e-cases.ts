@@ -108,9 +108,12 @@ describe('redis: a lost stream is noticed within one position interval', () => {
     await publish(stores.publisher, channel, 'f.event', null);
     await received.until(1);
     const resync = new Promise<ResyncEvent>((resolve) => subscription.once('resync', resolve));
+    // A flush loses the pending epoch with the stream (see stream-rules.ts), so the stream's
+    // next life, announced as offset 0, is in another epoch.
     await stores.redis!.del(
       channelKey(stores.prefix!, channel, 'top'),
       channelKey(stores.prefix!, channel, 'log'),
+      `${stores.prefix!}epoch:pending`,
     );
     const event = await resync;
     expect(event.previous).toEqual({ offset: 1, epoch: received.publications[0]?.epoch });

@@ -143,7 +143,9 @@ describe('Dockerfile', () => {
           else if (entry.name.endsWith('.js')) {
             const code = readFileSync(path, 'utf8');
             // `from` then a space: never the property name in a decorator's `"from", void 0`.
-            for (const [, specifier] of code.matchAll(/(?:\bfrom\s+|\bimport\(?\s*)['"]([^'"./][^'"]*)['"]/g)) {
+            for (const [, specifier] of code.matchAll(
+              /(?:\bfrom\s+|\bimport\(?\s*)['"]([^'"./][^'"]*)['"]/g,
+            )) {
               const name = specifier.startsWith('@')
                 ? specifier.split('/').slice(0, 2).join('/')
                 : specifier.split('/')[0];

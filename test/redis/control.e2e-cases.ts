@@ -128,7 +128,7 @@ describe('redis: the control API across instances', () => {
         reason: 'token revoked',
       });
     }
-    const fresh = await client(b, issuedAt('rc-fox', response.body.before));
+    const fresh = await client(b, issuedAt('rc-fox', response.body.before + 1));
     expect(await command(fresh, 'auth.refresh', { token: old })).toMatchObject({
       ok: false,
       error: { code: 'UNAUTHORIZED', message: 'token revoked' },
@@ -148,7 +148,8 @@ describe('redis: the control API across instances', () => {
       expect((await connectRefused(late.url, issuedAt('rc-gil', before - 1))).data?.reason).toBe(
         'token revoked',
       );
-      const accepted = await connect(late.url, issuedAt('rc-gil', before));
+      expect((await connectRefused(late.url, issuedAt('rc-gil', before))).data?.reason).toBe('token revoked');
+      const accepted = await connect(late.url, issuedAt('rc-gil', before + 1));
       accepted.close();
     } finally {
       await late.close();

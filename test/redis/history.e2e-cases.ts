@@ -1,7 +1,8 @@
-import type { RunningGateway } from '../support/gateway.js';
+import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { GatewayPair } from './support/gateway-pair.js';
+import { testRedisUrl } from './support/redis-keyspace.js';
 
 interface Publication {
   offset: number;
@@ -91,15 +92,30 @@ describe('redis: history bounds, epochs and data fidelity', () => {
   });
 
   it('keeps the epoch an empty channel announced through a quiet spell longer than the history TTL', async () => {
-    const channel = 'public:quiet';
-    const client = await subscriber(b, 'quiet');
-    const announced = await commandOk<SubscribeAnswer>(client, 'subscribe', { channel });
-    expect(announced.offset).toBe(0);
-    // Nothing happens while the TTL passes, so there is no event to await: wait it out.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    const arrived = waitForEvent<{ offset: number; epoch: string }>(client, 'news.posted');
-    expect((await publish(a, channel, { n: 1 })).body).toMatchObject({ offset: 1, epoch: announced.epoch });
-    expect(await arrived).toMatchObject({ offset: 1, epoch: announced.epoch });
+    // An instance of its own with the default stream TTL (the pending epoch an empty channel
+    // announces lives half of it), on the pair's keys.
+    const quiet = await startGateway({
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: `${pair.prefix}quiet:`,
+      HISTORY_TTL_SECONDS: '1',
+      INSTANCE_ID: 'history-quiet',
+    });
+    try {
+      const channel = 'public:quiet';
+      const client = await subscriber(quiet, 'quiet');
+      const announced = await commandOk<SubscribeAnswer>(client, 'subscribe', { channel });
+      expect(announced.offset).toBe(0);
+      // Nothing happens while the TTL passes, so there is no event to await: wait it out.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const arrived = waitForEvent<{ offset: number; epoch: string }>(client, 'news.posted');
+      expect((await publish(quiet, channel, { n: 1 })).body).toMatchObject({
+        offset: 1,
+        epoch: announced.epoch,
+      });
+      expect(await arrived).toMatchObject({ offset: 1, epoch: announced.epoch });
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('delivers data exactly as published ([] stays [], numbers keep their digits)', async () => {

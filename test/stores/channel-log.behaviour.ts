@@ -1,5 +1,9 @@
 import type { Publication } from '@switchboard/protocol';
-import type { AppendRequest, ChannelLog } from '../../src/core/stores/channel-log/channel-log.js';
+import type {
+  AppendRequest,
+  AppendResult,
+  ChannelLog,
+} from '../../src/core/stores/channel-log/channel-log.js';
 import { LOG_SETTINGS, type StoreFactory, useStoreFixture } from './support/store-fixture.js';
 
 const HISTORY_SIZE = LOG_SETTINGS.historySize;
@@ -17,6 +21,13 @@ const request = (
 });
 
 const offsets = (publications: readonly Publication[]): number[] => publications.map((p) => p.offset);
+
+/** The publication a first (not replayed) append stored. */
+function stored(result: AppendResult): Publication {
+  if (result.duplicate)
+    throw new Error(`expected a new publication, got a replay of offset ${result.offset}`);
+  return result.publication;
+}
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -55,7 +66,7 @@ async function feedOf(log: ChannelLog, channel: string): Promise<Feed> {
  * offset order, so everything appended before it has been delivered by then.
  */
 async function drain(log: ChannelLog, channel: string, ...feeds: Feed[]): Promise<number> {
-  const { publication } = await log.append(request(channel, 'last'));
+  const publication = stored(await log.append(request(channel, 'last')));
   await Promise.all(feeds.map((feed) => feed.reaching(publication.offset)));
   return publication.offset;
 }
@@ -83,8 +94,8 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
     it('appends with offsets 1, 2, 3… per channel, in one epoch, and stores what was appended', async () => {
       const { store } = fixture();
       const a = [];
-      for (const n of [1, 2, 3]) a.push((await store.append(request('chat:a', { n }))).publication);
-      const b = (await store.append(request('chat:b', 'b'))).publication;
+      for (const n of [1, 2, 3]) a.push(stored(await store.append(request('chat:a', { n }))));
+      const b = stored(await store.append(request('chat:b', 'b')));
       expect(offsets(a)).toEqual([1, 2, 3]);
       expect(new Set(a.map((p) => p.epoch)).size).toBe(1);
       expect(a[0]?.epoch).toEqual(expect.any(String));
@@ -105,11 +116,7 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
       const outcomes = await store.appendBatch(batch);
       const placed = outcomes.map((outcome) => {
         if (!outcome.ok) throw new Error('a batch item failed');
-        return [
-          outcome.result.publication.channel,
-          outcome.result.publication.offset,
-          outcome.result.publication.data,
-        ];
+        return [outcome.result.channel, outcome.result.offset, stored(outcome.result).data];
       });
       expect(placed).toEqual([
         ['chat:a', 1, 0],
@@ -130,8 +137,8 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
       ]);
       const results = outcomes.map((outcome) => (outcome.ok ? outcome.result : undefined));
       expect(results.map((r) => r?.duplicate)).toEqual([false, true, false, false]);
-      expect(results.map((r) => r?.publication.offset)).toEqual([1, 1, 2, 1]);
-      expect(results[1]?.publication.epoch).toBe(results[0]?.publication.epoch);
+      expect(results.map((r) => r?.offset)).toEqual([1, 1, 2, 1]);
+      expect(results[1]?.epoch).toBe(results[0]?.epoch);
       expect(offsets((await store.read('chat:a', 0, 10)).publications)).toEqual([1, 2]);
     });
 
@@ -159,7 +166,7 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
     it('gives an unkept publication its offset but no place in history', async () => {
       const { store } = fixture();
       await store.append(request('chat:a', 1));
-      expect((await store.append(request('chat:a', 2, { keep: false }))).publication.offset).toBe(2);
+      expect((await store.append(request('chat:a', 2, { keep: false }))).offset).toBe(2);
       await store.append(request('chat:a', 3));
       expect(offsets((await store.read('chat:a', 0, 10)).publications)).toEqual([1, 3]);
     });
@@ -207,10 +214,10 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
       const again = await store.append(request('chat:a', 'retry', { idempotencyKey: 'k' }));
       expect(first.duplicate).toBe(false);
       expect(again.duplicate).toBe(true);
-      expect(again.publication.offset).toBe(first.publication.offset);
-      expect(again.publication.epoch).toBe(first.publication.epoch);
+      expect(again.offset).toBe(first.offset);
+      expect(again.epoch).toBe(first.epoch);
       expect((await store.top('chat:a')).offset).toBe(1);
-      expect((await store.append(request('chat:a', 'next'))).publication.offset).toBe(2);
+      expect((await store.append(request('chat:a', 'next'))).offset).toBe(2);
       expect((await store.read('chat:a', 0, 10)).publications.map((p) => p.data)).toEqual(['first', 'next']);
     });
 
@@ -220,7 +227,7 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
       await store.append(request('chat:a', 'a2'));
       const elsewhere = await store.append(request('chat:b', 'b', { idempotencyKey: 'k' }));
       expect(elsewhere.duplicate).toBe(false);
-      expect(elsewhere.publication).toMatchObject({ channel: 'chat:b', offset: 1, data: 'b' });
+      expect(stored(elsewhere)).toMatchObject({ channel: 'chat:b', offset: 1, data: 'b' });
     });
 
     it('feeds every publication to onPublication in offset order, appends and batches alike', async () => {
@@ -243,14 +250,14 @@ export function describeChannelLogBehaviour(label: string, makeStore: StoreFacto
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? store : peer).append(request('chat:race', i))),
       );
-      expect(results.map((r) => r.publication.offset).sort((a, b) => a - b)).toEqual(range(1, 50));
-      expect(new Set(results.map((r) => r.publication.epoch)).size).toBe(1);
+      expect(results.map((r) => r.offset).sort((a, b) => a - b)).toEqual(range(1, 50));
+      expect(new Set(results.map((r) => r.epoch)).size).toBe(1);
       const last = await drain(store, 'chat:race', fedHere, fedThere);
       expect(last).toBe(51);
       expect(offsets(fedHere.publications)).toEqual(range(1, 51));
       expect(offsets(fedThere.publications)).toEqual(range(1, 51));
       // Each publication is fed as it was appended.
-      const byOffset = new Map(results.map((r) => [r.publication.offset, r.publication.data]));
+      const byOffset = new Map(results.map((r) => [r.offset, stored(r).data]));
       expect(fedThere.publications.slice(0, 50).every((p) => byOffset.get(p.offset) === p.data)).toBe(true);
     });
   });

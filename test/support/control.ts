@@ -20,6 +20,10 @@ export interface Disconnected {
 export interface Revoked extends Disconnected {
   before: number;
 }
+export interface Lifted {
+  userId: string;
+  lifted: boolean;
+}
 export interface Unsubscribed {
   channel: string;
   userId: string;
@@ -54,6 +58,10 @@ export class ControlApi {
 
   revoke(userId: string, body?: unknown): Promise<HttpResult<Revoked>> {
     return this.call('POST', `/api/v1/users/${userId}/revoke`, body);
+  }
+
+  lift(userId: string): Promise<HttpResult<Lifted>> {
+    return this.call('DELETE', `/api/v1/users/${userId}/revoke`);
   }
 
   kick(channel: string, userId: string): Promise<HttpResult<Unsubscribed>> {

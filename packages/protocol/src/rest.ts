@@ -7,6 +7,23 @@ import type { Publication } from './publication.js';
 
 /** `Idempotency-Key` header and batch `idempotencyKey`: what a key may be. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+/**
+ * What serializers write for an unset value when they turn it into text (a header, a
+ * template). Never a key (contract v3 §5: a `null` never becomes a key), so every call
+ * that forgot its key would not share one: `Idempotency-Key`, batch `idempotencyKey` and
+ * `chat.send` `clientId` refuse them.
+ */
+export const isUnsetValueText = (value: string): boolean => value === 'null' || value === 'undefined';
+
+/** Why `value` cannot be an idempotency key named `name`, or `undefined` when it can. */
+export function idempotencyKeyProblem(value: unknown, name: string): string | undefined {
+  if (typeof value !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(value)) {
+    return `${name} must match ^[A-Za-z0-9_.:-]{1,128}$`;
+  }
+  if (isUnsetValueText(value)) return `${name} must not be "${value}" (an unset value is no key)`;
+  return undefined;
+}
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** `true` on an answer that replays an earlier request with the same key. */
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -41,7 +58,12 @@ export interface BatchItemFailure {
   readonly error: { readonly statusCode: number; readonly message: string | string[] };
 }
 
-export type BatchItemResult = PublishedAnswer | BatchItemFailure;
+/** A published batch item; `replayed` when its `idempotencyKey` answered from an earlier publication. */
+export interface BatchItemPublished extends PublishedAnswer {
+  readonly replayed?: true;
+}
+
+export type BatchItemResult = BatchItemPublished | BatchItemFailure;
 
 /** 200 of `POST /api/v1/publish/batch`: one result per item, in request order. */
 export interface BatchAnswer {

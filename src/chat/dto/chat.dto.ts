@@ -8,6 +8,9 @@ import {
   NAME_PART_PATTERN,
 } from '@switchboard/protocol';
 
+/** Anything but an unset value written out (`"null"`, `"undefined"`): never a key (see `isUnsetValueText`). */
+const NOT_UNSET_TEXT = /^(?!(?:null|undefined)$)/;
+
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 export class ChatTypingDto implements CommandPayload<'chat.typing'> {
@@ -25,6 +28,9 @@ export class ChatSendDto extends ChatTypingDto implements CommandPayload<'chat.s
   @IsOptional()
   @IsString()
   @Length(1, 128)
+  @Matches(NOT_UNSET_TEXT, {
+    message: 'clientId must not be "null" or "undefined" (an unset value is no key)',
+  })
   clientId?: string;
 }
 

@@ -25,6 +25,11 @@ export interface PublishOptions {
    */
   readonly idempotencyKey?: string;
   /**
+   * With a key: what a replay must answer besides the position (chat and notifications: the
+   * message's id), kept with the key instead of the payload. See {@link AppendRequest.receipt}.
+   */
+  readonly receipt?: string;
+  /**
    * Who publishes, for `switchboard_idempotent_replays_total{source}` when a key replays:
    * `rest` unless said (chat says `chat`). A fixed word per call site, never user input.
    */
@@ -120,7 +125,7 @@ export class ChannelPublisher {
   private count(result: AppendResult, source: string): void {
     if (result.duplicate) return this.replayCounter(source).inc();
     this.metrics.publications.inc();
-    this.published.incChannel(result.publication.channel);
+    this.published.incChannel(result.channel);
   }
 
   private replayCounter(source: string): Counter.Internal {
@@ -130,7 +135,7 @@ export class ChannelPublisher {
   }
 
   /** Checks the channel and event (contract errors) and builds the log's request. */
-  private request({ channel, event, data, idempotencyKey }: BatchItem): AppendRequest {
+  private request({ channel, event, data, idempotencyKey, receipt }: BatchItem): AppendRequest {
     const { history } = this.registry.resolve(channel);
     const problem =
       eventNameProblem(event) ??
@@ -138,7 +143,7 @@ export class ChannelPublisher {
         ? `event "${event}" is a volatile event and cannot be published`
         : undefined);
     if (problem) throw GatewayError.badRequest(problem, [{ field: 'event', messages: [problem] }]);
-    return { channel, event, data, keep: history, idempotencyKey };
+    return { channel, event, data, keep: history, idempotencyKey, receipt };
   }
 }
 

@@ -9,6 +9,8 @@ import type { ChannelOccupancy, Occupancy } from '../stores/occupancy/occupancy-
 
 export interface ChannelList {
   readonly channels: ChannelOccupancy[];
+  /** The cursor of the next page (its `after`); absent on the last page. */
+  readonly next?: string;
 }
 
 export interface ChannelInfo extends ChannelTop, Occupancy {
@@ -25,14 +27,20 @@ export class OccupancyQueries {
     private readonly backend: BackendCall,
   ) {}
 
-  /** `prefix` is already of the form of a channel name's start; a whole namespace must exist. */
-  async list(prefix: string, limit: number): Promise<ChannelList> {
+  /**
+   * `prefix` is already of the form of a channel name's start; a whole namespace must exist.
+   * One channel more than the page is read, to know whether another page follows.
+   */
+  async list(prefix: string, limit: number, after?: string): Promise<ChannelList> {
     const colon = prefix.indexOf(':');
     if (colon >= 0 && !this.registry.namespaces().includes(prefix.slice(0, colon))) {
       throw GatewayError.notFound(`unknown channel namespace "${prefix.slice(0, colon)}"`);
     }
-    const channels = await this.backend.run('occupancy.list', () => this.occupancy.list(prefix, limit));
-    return { channels };
+    const found = await this.backend.run('occupancy.list', () =>
+      this.occupancy.list(prefix, limit + 1, after),
+    );
+    const channels = found.slice(0, limit);
+    return found.length > limit ? { channels, next: channels[channels.length - 1].channel } : { channels };
   }
 
   async channel(value: string): Promise<ChannelInfo> {

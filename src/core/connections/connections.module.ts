@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { RevocationRegistry } from '../../auth/revocation-registry.js';
-import { TokenAdmission } from '../../auth/token-admission.js';
 import { ChannelsModule } from '../channels/channels.module.js';
 import { DeliveryModule } from '../delivery/delivery.module.js';
 import { StoresModule } from '../stores/stores.module.js';
@@ -27,8 +25,6 @@ import { SubscriptionsService } from './subscriptions.service.js';
 @Module({
   imports: [StoresModule, ChannelsModule, DeliveryModule, DiscoveryModule],
   providers: [
-    RevocationRegistry,
-    TokenAdmission,
     PresenceService,
     SubscriptionsService,
     SessionExpiry,
@@ -44,7 +40,6 @@ import { SubscriptionsService } from './subscriptions.service.js';
     CoreCommandsGateway,
   ],
   exports: [
-    RevocationRegistry,
     ConnectionLifecycle,
     SubscriptionsService,
     ShutdownDrain,

@@ -10,6 +10,10 @@ export interface EngineGateOptions {
   readonly allowedOrigins?: readonly string[];
   /** Why a new session cannot be served right now (draining, Redis unreachable), or null. */
   readonly passingRefusal: () => string | null;
+  /** Whether the client address may open another session (`MAX_PENDING_SESSIONS_PER_ADDRESS`). */
+  readonly admitsAddress?: (address: string | undefined) => boolean;
+  /** A new session refused because its address has too many pending (a metric). */
+  readonly onPendingRefused?: () => void;
 }
 
 /** A hint only: the client's own backoff decides when it tries again. */
@@ -25,6 +29,8 @@ const RETRY_AFTER_SECONDS = '1';
  * - A new session the gateway cannot serve for a passing reason is refused with 503 (the
  *   upgrade likewise), which a stock client retries with its own backoff: contract v2 §3.
  *   A `connect_error` from the Socket.IO handshake would be final.
+ * - So is a new session from an address that already holds `MAX_PENDING_SESSIONS_PER_ADDRESS`
+ *   sessions without a completed handshake (see `PendingSessions`).
  */
 export class EngineRequestGate {
   private readonly logger = new Logger(EngineRequestGate.name);
@@ -43,6 +49,14 @@ export class EngineRequestGate {
       return refuse(response, 403, reason);
     }
     if (handshake) {
+      const address = request.socket.remoteAddress;
+      if (this.options.admitsAddress && !this.options.admitsAddress(address)) {
+        // A flood's every request would be a line: counted instead (and at debug).
+        this.options.onPendingRefused?.();
+        const reason = 'too many sessions opening from this address';
+        this.refused(request, 503, reason, 'debug');
+        return refuse(response, 503, reason, { 'Retry-After': RETRY_AFTER_SECONDS });
+      }
       const reason = this.options.passingRefusal();
       if (reason !== null) {
         // Every client retries through a drain or an outage, each retry refused again: the

@@ -1,18 +1,20 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ConnectionLifecycle } from './connection-lifecycle.js';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { RevocationRegistry } from '../../auth/revocation-registry.js';
+import { REVOCATION_STORE, type RevocationStore } from '../stores/revocations/revocation-store.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
 
 /**
  * How often this instance merges the store's revocations into its copy: the bound on how
- * long a revocation whose broadcast this instance missed (its Redis subscription was down
- * at that moment) goes unenforced here.
+ * long a revocation (or its lifting) whose broadcast this instance missed (its Redis
+ * subscription was down at that moment) goes unenforced here.
  */
 export const REVOCATION_SYNC_MS = 30_000;
 
 /**
- * Keeps this instance's {@link RevocationRegistry} complete: loaded before the server
- * accepts its first handshake, merged with the store periodically afterwards, and any
- * revocation found that way is enforced on the open connections too.
+ * Feeds this instance's {@link RevocationRegistry} (in auth/, which knows no store) from the
+ * store: loaded before the server accepts its first handshake or REST call, merged again
+ * periodically afterwards, and any revocation found that way is enforced on the open
+ * connections too.
  */
 @Injectable()
 export class RevocationSync implements OnModuleInit, OnModuleDestroy {
@@ -21,12 +23,13 @@ export class RevocationSync implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly registry: RevocationRegistry,
+    @Inject(REVOCATION_STORE) private readonly store: RevocationStore,
     private readonly lifecycle: ConnectionLifecycle,
   ) {}
 
-  /** Start-up fails when the revocations cannot be read: a handshake must never skip them. */
+  /** Start-up fails when the revocations cannot be read: a token must never skip them. */
   async onModuleInit(): Promise<void> {
-    await this.registry.synchronise();
+    await this.load();
     this.timer = setInterval(() => void this.synchronise(), REVOCATION_SYNC_MS);
     this.timer.unref();
   }
@@ -35,9 +38,16 @@ export class RevocationSync implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /** The store's revocations into the registry; returns the users now revoked more than before. */
+  private async load(): Promise<string[]> {
+    // Taken before the read: a broadcast recorded after it is newer than the snapshot.
+    const readAt = Date.now();
+    return this.registry.synchronise(await this.store.active(), readAt);
+  }
+
   private async synchronise(): Promise<void> {
     try {
-      for (const userId of await this.registry.synchronise()) this.lifecycle.enforceRevocation(userId);
+      for (const userId of await this.load()) this.lifecycle.enforceRevocation(userId);
     } catch (error) {
       this.logger.warn(`revocations not refreshed (kept as they are, retried): ${String(error)}`);
     }

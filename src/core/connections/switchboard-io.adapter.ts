@@ -6,6 +6,7 @@ import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { STORE_BACKEND, type StoreBackend } from '../stores/store-backend.js';
 import { EngineRequestGate } from './engine-request.gate.js';
 import { PayloadSizeWatch } from './payload-size.watch.js';
+import { PendingSessions } from './pending-sessions.js';
 import { type EngineConnection, SlowConsumerLimiter } from '../delivery/slow-consumer.limiter.js';
 import { ShutdownDrain } from './shutdown-drain.js';
 import { applySocketCors } from './socket-cors.js';
@@ -33,6 +34,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
   private readonly gate: EngineRequestGate;
   private readonly slowConsumers: SlowConsumerLimiter;
   private readonly payloadSizes: PayloadSizeWatch;
+  private readonly pendingSessions: PendingSessions;
   constructor(
     app: INestApplicationContext,
     private readonly broker?: AdapterFactory,
@@ -46,10 +48,13 @@ export class SwitchboardIoAdapter extends IoAdapter {
     const metrics = app.get(GatewayMetrics);
     this.slowConsumers = new SlowConsumerLimiter(this.config.maxBufferedBytes, metrics);
     this.payloadSizes = new PayloadSizeWatch(metrics.payloadsRefused.labels('size'));
+    this.pendingSessions = new PendingSessions(this.config.maxPendingSessionsPerAddress);
     this.gate = new EngineRequestGate({
       allowedOrigins: this.config.corsOrigins,
       passingRefusal: () =>
         drain.draining ? 'server is draining' : backend.available ? null : 'backend unavailable',
+      admitsAddress: (address) => this.pendingSessions.admits(address),
+      onPendingRefused: () => metrics.pendingSessionsRefused.inc(),
     });
   }
 
@@ -67,6 +72,7 @@ export class SwitchboardIoAdapter extends IoAdapter {
     };
     const server = super.createIOServer(port, serverOptions as ServerOptions);
     server.engine.use(this.gate.handle);
+    this.pendingSessions.attach(server);
     server.engine.use(this.payloadSizes.handle);
     server.engine.on('connection', (connection: EngineConnection) => {
       this.slowConsumers.watch(connection);

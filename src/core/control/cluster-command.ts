@@ -7,7 +7,8 @@ import { isValidNamePart, parseChannel } from '@switchboard/protocol';
 export type ClusterCommand =
   | { readonly kind: 'disconnect'; readonly userId: string; readonly reconnect: boolean }
   | { readonly kind: 'revoke'; readonly userId: string; readonly before: number; readonly until: number }
-  | { readonly kind: 'kick'; readonly channel: string; readonly userId: string };
+  | { readonly kind: 'kick'; readonly channel: string; readonly userId: string }
+  | { readonly kind: 'lift'; readonly userId: string };
 
 export type ClusterCommandKind = ClusterCommand['kind'];
 
@@ -45,6 +46,8 @@ export function parseClusterCommand(value: unknown): ClusterCommand | undefined 
       return parseChannel(value['channel'])
         ? { kind: 'kick', userId, channel: String(value['channel']) }
         : undefined;
+    case 'lift':
+      return { kind: 'lift', userId };
     default:
       return undefined;
   }

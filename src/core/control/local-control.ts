@@ -49,8 +49,11 @@ export class LocalControl {
       }
       case 'revoke':
         // The cache first: a handshake completing from now on is refused, or ended at once.
-        this.revocations.record(command.userId, command);
+        this.revocations.record(command.userId, { before: command.before, until: command.until });
         return this.lifecycle.enforceRevocation(command.userId);
+      case 'lift':
+        this.revocations.lift(command.userId);
+        return 0;
       case 'kick': {
         const channel = this.registry.resolve(command.channel);
         const kicked = await Promise.all(

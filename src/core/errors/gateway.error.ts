@@ -45,6 +45,21 @@ export class BackendUnavailableError extends GatewayError {
 }
 
 /**
+ * A control action (disconnect, revoke, lift, kick) the store or the other instances did not
+ * confirm in time: it may have been applied on some or all instances. Every control call is
+ * idempotent, so the error says that retrying is safe.
+ */
+export class ControlUnconfirmedError extends BackendUnavailableError {
+  constructor(cause: unknown) {
+    super(
+      cause,
+      'the store or the other instances did not confirm the action in time: it may have been applied; ' +
+        'control calls are idempotent, so retrying is safe',
+    );
+  }
+}
+
+/**
  * An append the store did not confirm. A timed-out script may still run once Redis answers
  * again (the classic lost reply), so the failure must not claim that nothing was published:
  * it says so, and points at the safe retry.

@@ -10,6 +10,8 @@ import type { StoreBackend } from './store-backend.js';
 export interface MemoryBackendHooks {
   /** A remembered stream was forgotten because of the memory cap (a metric). */
   readonly onStreamEvicted?: () => void;
+  /** A publication or idempotency record was dropped over `HISTORY_MAX_BYTES` (a metric). */
+  readonly onTrimmed?: (kind: 'publication' | 'idempotency') => void;
 }
 
 /** The embedded default: everything in this process, nothing to connect to. */
@@ -30,7 +32,9 @@ export class MemoryBackend implements StoreBackend {
       historyTtlMs,
       streamTtlMs: config.streamTtlSeconds * 1000,
       idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+      historyMaxBytes: config.historyMaxBytes,
       onStreamEvicted: hooks.onStreamEvicted,
+      onTrimmed: hooks.onTrimmed,
     });
     // Frees expired histories and module state promptly (a stream without history costs little).
     this.sweeper = setInterval(

@@ -34,7 +34,16 @@ function redisMetrics(metrics: GatewayMetrics): RedisEvents {
 
 async function createBackend(config: AppConfig, metrics: GatewayMetrics): Promise<StoreBackend> {
   if (config.redis.kind === 'none') {
-    return new MemoryBackend(config, { onStreamEvicted: () => metrics.streamEvictions.inc() });
+    const trimmed = {
+      publication: metrics.memoryTrimmed.labels('publication'),
+      idempotency: metrics.memoryTrimmed.labels('idempotency'),
+    };
+    const backend = new MemoryBackend(config, {
+      onStreamEvicted: () => metrics.streamEvictions.inc(),
+      onTrimmed: (kind) => trimmed[kind].inc(),
+    });
+    metrics.reportMemoryLog(backend.log);
+    return backend;
   }
   const { RedisBackend } = await import('./redis/redis.backend.js');
   return RedisBackend.connect(config, { events: redisMetrics(metrics) });

@@ -1,29 +1,21 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { QueryInt } from '../../http/query-int.decorator.js';
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({
-    description: 'Return publications with offsets above this one',
+    description: 'Return publications with offsets above this one (a decimal integer)',
     default: 0,
     minimum: 0,
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInt(0)
   since = 0;
 
   @ApiPropertyOptional({
-    description: 'At most this many publications',
+    description: 'At most this many publications (a decimal integer)',
     default: 100,
     minimum: 1,
     maximum: 1000,
   })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @QueryInt(1, 1000)
   limit = 100;
 }

@@ -26,10 +26,14 @@ export class ChannelControlController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Channels with at least one subscriber on any instance, by name (role service)' })
+  @ApiOperation({
+    summary:
+      'Channels with at least one subscriber on any instance, by name, a page at a time: `next`, when ' +
+      'present, is the `after` of the next page (role service)',
+  })
   @ApiOkResponse({ type: ChannelListDto })
   list(@Query() query: ChannelListQueryDto): Promise<ChannelListDto> {
-    return this.queries.list(query.prefix, query.limit);
+    return this.queries.list(query.prefix, query.limit, query.after);
   }
 
   @Get(':channel')

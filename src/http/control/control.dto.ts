@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { QueryInt } from '../query-int.decorator.js';
+import { CHANNEL_MAX_LENGTH } from '@switchboard/protocol';
 
 /** The start of a channel name: part of a namespace, or a namespace, `:` and part of a name. */
 export const CHANNEL_PREFIX_PATTERN = /^(?:[a-z][a-z0-9-]{0,31}(?::[A-Za-z0-9_.@=|-]{0,127})?)?$/;
@@ -19,13 +20,24 @@ export class ChannelListQueryDto {
   @Matches(CHANNEL_PREFIX_PATTERN, { message: 'prefix must be the start of a channel name (namespace:name)' })
   prefix = '';
 
-  @ApiPropertyOptional({ description: 'At most this many channels', default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @ApiPropertyOptional({
+    description: 'At most this many channels (a decimal integer)',
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+  })
+  @QueryInt(1, 1000)
   limit = 100;
+
+  @ApiPropertyOptional({
+    description: 'Only channels after this one (by name): the `next` of the previous page',
+    example: 'chat:lobby',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CHANNEL_MAX_LENGTH)
+  @Matches(CHANNEL_PREFIX_PATTERN, { message: 'after must be a channel name (the next of a previous page)' })
+  after?: string;
 }
 
 export class DisconnectDto {
@@ -42,8 +54,8 @@ export class DisconnectDto {
 export class RevokeDto {
   @ApiPropertyOptional({
     description:
-      "Seconds since the epoch: the user's tokens with an `iat` below it (or without `iat`) are refused. " +
-      'Default: the end of the current second (every token issued so far).',
+      "Seconds since the epoch: the user's tokens with an `iat` at or below it (or without `iat`) are refused. " +
+      'Default: the current second (every token issued so far, and any minted later in this second). null is the default.',
     example: 1732300000,
     minimum: 0,
   })
@@ -63,6 +75,12 @@ export class ChannelOccupancyDto {
 export class ChannelListDto {
   @ApiProperty({ type: [ChannelOccupancyDto], description: 'Channels with at least one subscriber, by name' })
   channels!: ChannelOccupancyDto[];
+
+  @ApiPropertyOptional({
+    description: 'Present when more channels follow: pass it as `after` for the next page',
+    example: 'chat:lobby',
+  })
+  next?: string;
 }
 
 export class ChannelInfoDto extends ChannelOccupancyDto {
@@ -78,10 +96,19 @@ export class DisconnectedDto {
 
 export class RevokedDto extends DisconnectedDto {
   @ApiProperty({
-    description: 'The revocation now in force: tokens with an `iat` below it are refused',
+    description: 'The revocation now in force: tokens with an `iat` at or below it are refused',
     example: 1732300001,
   })
   before!: number;
+}
+
+export class LiftedDto {
+  @ApiProperty({ example: 'alice' }) userId!: string;
+  @ApiProperty({
+    description: 'Whether a revocation was in force (now lifted on every instance)',
+    example: true,
+  })
+  lifted!: boolean;
 }
 
 export class UnsubscribedDto {

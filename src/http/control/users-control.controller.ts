@@ -1,10 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard.js';
 import { Role } from '../../auth/principal.js';
 import { Roles, RolesGuard } from '../../auth/roles.guard.js';
 import { RestValidationPipe } from '../rest-validation.pipe.js';
-import { DisconnectDto, DisconnectedDto, RevokeDto, RevokedDto } from './control.dto.js';
+import { DisconnectDto, DisconnectedDto, LiftedDto, RevokeDto, RevokedDto } from './control.dto.js';
 import { ControlService } from '../../core/control/control.service.js';
 import { UserIdParamPipe } from './user-id-param.pipe.js';
 
@@ -37,12 +37,25 @@ export class UsersControlController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      "Refuses the user's tokens issued before `before` for REVOCATION_TTL_SECONDS, at the handshake and in " +
-      '`auth.refresh`, and ends the connections holding one (`session.terminated`, reason revoked) (role service)',
+      "Refuses the user's tokens issued at or before `before` for REVOCATION_TTL_SECONDS, at the handshake, in " +
+      '`auth.refresh` and on every REST call, and ends the connections holding one (`session.terminated`, ' +
+      'reason revoked) (role service). A 503 may hide a revocation that was applied: retrying is safe',
   })
   @ApiParam({ name: 'userId', example: 'alice' })
   @ApiOkResponse({ type: RevokedDto })
   revoke(@Param('userId', UserIdParamPipe) userId: string, @Body() body: RevokeDto): Promise<RevokedDto> {
     return this.control.revoke(userId, body.before);
+  }
+
+  @Delete(':userId/revoke')
+  @ApiOperation({
+    summary:
+      "Lifts the user's revocation on every instance: their tokens are accepted again (role service). " +
+      'Idempotent: lifting none answers lifted: false',
+  })
+  @ApiParam({ name: 'userId', example: 'alice' })
+  @ApiOkResponse({ type: LiftedDto })
+  lift(@Param('userId', UserIdParamPipe) userId: string): Promise<LiftedDto> {
+    return this.control.lift(userId);
   }
 }

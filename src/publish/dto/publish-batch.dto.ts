@@ -1,10 +1,31 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
-import { IDEMPOTENCY_KEY_PATTERN } from '../../http/idempotency-key.decorator.js';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsOptional,
+  registerDecorator,
+  type ValidationArguments,
+} from 'class-validator';
 import { JsonData } from '../../http/json-data.decorator.js';
-import { PublishDto, PublishedDto } from './publish.dto.js';
+import { BatchItemPublishedDto, PublishDto } from './publish.dto.js';
 
-import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS } from '@switchboard/protocol';
+import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS, idempotencyKeyProblem } from '@switchboard/protocol';
+
+/** A well-formed idempotency key that is no unset value written out (see `idempotencyKeyProblem`). */
+function IsIdempotencyKey(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isIdempotencyKey',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => idempotencyKeyProblem(value, String(propertyName)) === undefined,
+        defaultMessage: ({ value, property }: ValidationArguments) =>
+          idempotencyKeyProblem(value, property) ?? '',
+      },
+    });
+}
 
 /** One publication of a batch: a `PublishDto` plus its own optional idempotency key. */
 export class PublishBatchItemDto extends PublishDto {
@@ -13,7 +34,7 @@ export class PublishBatchItemDto extends PublishDto {
     description: 'As the Idempotency-Key header of POST /api/v1/publish (and shared with it), per channel',
   })
   @IsOptional()
-  @Matches(IDEMPOTENCY_KEY_PATTERN, { message: 'idempotencyKey must match ^[A-Za-z0-9_.:-]{1,128}$' })
+  @IsIdempotencyKey()
   idempotencyKey?: string;
 }
 
@@ -54,7 +75,9 @@ export class PublishBatchResultDto {
   @ApiProperty({
     description: 'One result per publication, in request order',
     type: 'array',
-    items: { oneOf: [{ $ref: getSchemaPath(PublishedDto) }, { $ref: getSchemaPath(BatchItemFailedDto) }] },
+    items: {
+      oneOf: [{ $ref: getSchemaPath(BatchItemPublishedDto) }, { $ref: getSchemaPath(BatchItemFailedDto) }],
+    },
   })
-  results!: (PublishedDto | BatchItemFailedDto)[];
+  results!: (BatchItemPublishedDto | BatchItemFailedDto)[];
 }

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
 import { JsonData } from '../../http/json-data.decorator.js';
 import { CHANNEL_MAX_LENGTH, eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
@@ -38,4 +38,12 @@ export class PublishedDto implements PublishedAnswer {
   @ApiProperty() event!: string;
   @ApiProperty() offset!: number;
   @ApiProperty() epoch!: string;
+}
+
+export class BatchItemPublishedDto extends PublishedDto {
+  @ApiPropertyOptional({
+    enum: [true],
+    description: 'Present (true) when this item replays an earlier publication with the same idempotencyKey',
+  })
+  replayed?: true;
 }

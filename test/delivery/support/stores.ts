@@ -21,20 +21,25 @@ export interface Stores {
   stop(): Promise<void>;
 }
 
+/**
+ * `redisUrl`: another Redis than the shared test one (a private redis-server the caller owns);
+ * the keys are deleted at `stop()` all the same.
+ */
 export async function startStores(
   kind: StoreKind,
   name: string,
   env: Record<string, string> = {},
+  redisUrl = kind === 'redis' ? testRedisUrl() : '',
 ): Promise<Stores> {
   if (kind === 'memory') {
     const gateway = await startGateway(env);
     return { kind, publisher: gateway, subscriber: gateway, stop: () => gateway.close() };
   }
   const prefix = uniquePrefix(name);
-  const shared = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix, ...env };
+  const shared = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, ...env };
   const a = await startGateway({ ...shared, INSTANCE_ID: `${name}-a` });
   const b = await startGateway({ ...shared, INSTANCE_ID: `${name}-b` });
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(redisUrl);
   return {
     kind,
     publisher: a,

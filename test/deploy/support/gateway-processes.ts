@@ -37,6 +37,15 @@ export interface GatewayProcess {
   output(): string;
 }
 
+/** The JSON log lines (pino) a gateway process wrote so far, parsed. */
+export function jsonLines<T>(gateway: GatewayProcess): T[] {
+  return gateway
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as T);
+}
+
 export async function readiness(url: string): Promise<{ status: number; instance?: string }> {
   try {
     const response = await fetch(`${url}/health/ready`);

@@ -2,6 +2,7 @@ import { Injectable, type PipeTransform, type ArgumentMetadata, ValidationPipe }
 import { MessageBody } from '@nestjs/websockets';
 import type { ValidationError } from 'class-validator';
 import { GatewayError } from '../../errors/gateway.error.js';
+import { withoutNulls } from '../../../validation/null-means-absent.js';
 import { prototypeKeyPaths, unknownFieldMessage } from '../../../validation/prototype-keys.js';
 import type { ErrorDetail } from '@switchboard/protocol';
 
@@ -17,7 +18,8 @@ export function toErrorDetails(errors: ValidationError[], parent = ''): ErrorDet
 /**
  * Validates a command payload against its DTO (`whitelist`, `forbidNonWhitelisted`) and
  * fails with `BAD_REQUEST` listing the fields; `__proto__`, `constructor` and `prototype`
- * keys, at any level, are unknown fields too (no command has free-form data).
+ * keys, at any level, are unknown fields too (no command has free-form data), and a field
+ * sent as `null` is a field left out (see {@link withoutNulls}).
  */
 @Injectable()
 export class CommandPayloadPipe implements PipeTransform {
@@ -44,7 +46,7 @@ export class CommandPayloadPipe implements PipeTransform {
         prototypeKeys.map((field) => ({ field, messages: [unknownFieldMessage(field)] })),
       );
     }
-    return this.validation.transform(value, metadata);
+    return this.validation.transform(withoutNulls(value), metadata);
   }
 }
 

@@ -9,16 +9,35 @@ export interface AppendRequest {
   readonly keep: boolean;
   /**
    * Safe retries: while this key is remembered (`IDEMPOTENCY_TTL_SECONDS`), appending again
-   * with it to the same channel stores nothing and returns the first append's publication.
+   * with it to the same channel stores nothing and answers with the first append's receipt.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Kept with the idempotency key, for a replay's answer: what the caller answered besides the
+   * position (chat: the message id). Short; the record never holds the payload, so a remembered
+   * key costs a few hundred bytes whatever the publication's size.
+   */
+  readonly receipt?: string;
 }
 
-export interface AppendResult {
-  readonly publication: Publication;
-  /** True when {@link AppendRequest.idempotencyKey} matched an earlier append. */
-  readonly duplicate: boolean;
+/** What an append assigned: all a request's answer, and its replay's, is made of. */
+export interface AppendReceipt {
+  readonly channel: string;
+  readonly event: string;
+  readonly offset: number;
+  readonly epoch: string;
+  readonly ts: number;
+  /** {@link AppendRequest.receipt}, as the first append gave it. */
+  readonly receipt?: string;
 }
+
+/**
+ * A new publication, or the receipt of the earlier append whose idempotency key matched
+ * (`duplicate`: nothing stored, no payload).
+ */
+export type AppendResult =
+  | (AppendReceipt & { readonly duplicate: false; readonly publication: Publication })
+  | (AppendReceipt & { readonly duplicate: true });
 
 /** One append of a batch: each succeeds or fails on its own. */
 export type AppendOutcome =
@@ -42,7 +61,10 @@ export interface ChannelLog {
    * channel happen in array order. Outcomes in array order. (Redis: one round trip per node.)
    */
   appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
-  /** The channel's top; starts the channel's epoch if it has none yet. */
+  /**
+   * The channel's top. Reads create nothing (contract v3 §6): a channel without a stream
+   * answers offset 0 and the epoch its first publication will get (see stream-rules.ts).
+   */
   top(channel: string): Promise<ChannelTop>;
   /**
    * The tops of many channels at once, in order (`undefined` where a read failed), like

@@ -1,5 +1,6 @@
 import type {
   AppendOutcome,
+  AppendReceipt,
   AppendRequest,
   AppendResult,
   ChannelLog,
@@ -7,16 +8,20 @@ import type {
 } from './channel-log.js';
 import type { ChannelTop, HistoryPage, Recovery } from './publication.js';
 import type { Publication, StreamPosition } from '@switchboard/protocol';
-import { newEpoch, recoverFrom } from './stream-rules.js';
+import { emptyTop, newEpoch, pendingEpochLifetimeMs, recoverFrom } from './stream-rules.js';
+import { HistoryBudget, PUBLICATION_OVERHEAD_BYTES, type StoredEntry } from './memory-history-budget.js';
+import { MemoryIdempotencyRecords } from './memory-idempotency.records.js';
 
 /**
  * How many channel streams (epoch + top offset) the embedded log remembers at most. A stream
- * outlives its history by up to `STREAM_TTL_SECONDS` (30 days), and merely subscribing to a
- * channel creates one, so without a cap the map would grow with every channel name ever
- * used. Beyond it the least recently used stream is forgotten (its next publication starts a
- * new epoch, as after its TTL). A remembered stream without history costs ~200 bytes.
+ * outlives its history by up to `STREAM_TTL_SECONDS` (30 days); only publications create
+ * streams, and beyond this many the least recently used one is forgotten (its next
+ * publication starts a new epoch, as after its TTL). A stream without history costs ~200 bytes.
  */
 export const MEMORY_STREAM_LIMIT = 100_000;
+
+/** `HISTORY_MAX_BYTES`' default: 128 MiB. */
+export const DEFAULT_HISTORY_MAX_BYTES = 128 * 1024 * 1024;
 
 export interface MemoryChannelLogOptions {
   readonly historySize: number;
@@ -26,10 +31,14 @@ export interface MemoryChannelLogOptions {
   readonly streamTtlMs: number;
   /** How long an idempotency key is remembered. */
   readonly idempotencyTtlMs: number;
+  /** What stored publications and idempotency records may hold together; default 128 MiB. */
+  readonly historyMaxBytes?: number;
   /** Default {@link MEMORY_STREAM_LIMIT}. */
   readonly maxStreams?: number;
   /** Called once per stream forgotten because of {@link maxStreams} (a metric). */
   readonly onStreamEvicted?: () => void;
+  /** Called once per publication or idempotency record dropped over {@link historyMaxBytes}. */
+  readonly onTrimmed?: (kind: 'publication' | 'idempotency') => void;
   readonly now?: () => number;
 }
 
@@ -37,29 +46,39 @@ interface ChannelState {
   epoch: string;
   offset: number;
   /** Newest last; at most `historySize`; emptied once `historyExpiresAt` passed. */
-  history: Publication[];
+  history: StoredEntry[];
   historyExpiresAt: number;
   streamExpiresAt: number;
 }
 
 /**
  * The embedded (single instance) log. Everything runs synchronously inside `append`, so
- * offsets are assigned and delivered in call order. The channel map is kept in least recently
- * used order (a Map iterates in insertion order; every access re-inserts), so evicting over
- * the cap drops the stalest stream. Expired state is dropped lazily on access and by
- * {@link sweep}.
+ * offsets are assigned and delivered in call order. Only `append` creates a stream; a read of
+ * a channel without one answers the pending epoch (see stream-rules.ts) and stores nothing.
+ *
+ * Memory is bounded by configuration, not by the clients: stored publications and idempotency
+ * records together stay within `historyMaxBytes` (the oldest publications of all channels go
+ * first, then the oldest records; every stream keeps its epoch and top, so a client that needed
+ * them gets `recovered: false`, never a new epoch), and at most `maxStreams` streams are kept
+ * (the map is in least recently used order: every access re-inserts). Expired state is dropped
+ * lazily on access and by {@link sweep}.
  */
 export class MemoryChannelLog implements ChannelLog {
   private readonly channels = new Map<string, ChannelState>();
-  /** Keyed per channel (`<channel>\n<key>`): a key only deduplicates within its channel. */
-  private readonly idempotency = new Map<string, { publication: Publication; expiresAt: number }>();
+  private readonly budget = new HistoryBudget();
+  private readonly idempotency: MemoryIdempotencyRecords;
   private readonly listeners: PublicationListener[] = [];
   private readonly now: () => number;
   private readonly maxStreams: number;
+  private readonly maxBytes: number;
+  private pending: { epoch: string; until: number };
 
   constructor(private readonly options: MemoryChannelLogOptions) {
     this.now = options.now ?? Date.now;
     this.maxStreams = options.maxStreams ?? MEMORY_STREAM_LIMIT;
+    this.maxBytes = options.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES;
+    this.idempotency = new MemoryIdempotencyRecords(options.idempotencyTtlMs);
+    this.pending = this.newPendingEpoch(this.now());
   }
 
   /** Streams remembered right now (bounded by the cap). */
@@ -67,17 +86,16 @@ export class MemoryChannelLog implements ChannelLog {
     return this.channels.size;
   }
 
+  /** Bytes counted against `historyMaxBytes`: stored publications plus idempotency records. */
+  get bytes(): number {
+    return this.budget.bytes + this.idempotency.bytes;
+  }
+
   append(request: AppendRequest): Promise<AppendResult> {
     const now = this.now();
-    const idempotencyKey =
-      request.idempotencyKey === undefined ? undefined : `${request.channel}\n${request.idempotencyKey}`;
-    if (idempotencyKey !== undefined) {
-      const earlier = this.idempotency.get(idempotencyKey);
-      if (earlier && earlier.expiresAt > now) {
-        return Promise.resolve({ publication: earlier.publication, duplicate: true });
-      }
-    }
-    const state = this.state(request.channel, now);
+    const earlier = this.idempotency.find(request, now);
+    if (earlier) return Promise.resolve({ ...earlier, duplicate: true });
+    const state = this.find(request.channel, now) ?? this.create(request.channel, now);
     state.offset += 1;
     state.streamExpiresAt = now + this.options.streamTtlMs;
     state.historyExpiresAt = now + this.options.historyTtlMs;
@@ -89,15 +107,21 @@ export class MemoryChannelLog implements ChannelLog {
       data: request.data,
       ts: now,
     };
-    if (request.keep) {
-      state.history.push(publication);
-      if (state.history.length > this.options.historySize) state.history.shift();
-    }
-    if (idempotencyKey !== undefined) {
-      this.idempotency.set(idempotencyKey, { publication, expiresAt: now + this.options.idempotencyTtlMs });
-    }
-    for (const listener of this.listeners) listener(publication);
-    return Promise.resolve({ publication, duplicate: false });
+    // Serialised once: its length is what it costs here, and delivery sends this very text.
+    const json = request.keep ? JSON.stringify(publication) : undefined;
+    if (json !== undefined) this.store(state, publication, json.length);
+    const receipt: AppendReceipt = {
+      channel: publication.channel,
+      event: publication.event,
+      offset: publication.offset,
+      epoch: publication.epoch,
+      ts: now,
+      ...(request.receipt !== undefined && { receipt: request.receipt }),
+    };
+    this.idempotency.remember(request, receipt, now);
+    this.withinBudget();
+    for (const listener of this.listeners) listener(publication, json);
+    return Promise.resolve({ ...receipt, duplicate: false, publication });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
@@ -107,8 +131,9 @@ export class MemoryChannelLog implements ChannelLog {
   }
 
   top(channel: string): Promise<ChannelTop> {
-    const { offset, epoch } = this.state(channel, this.now());
-    return Promise.resolve({ offset, epoch });
+    const now = this.now();
+    const state = this.find(channel, now);
+    return Promise.resolve(state ? { offset: state.offset, epoch: state.epoch } : this.emptyTop(now));
   }
 
   async tops(channels: readonly string[]): Promise<(ChannelTop | undefined)[]> {
@@ -118,15 +143,25 @@ export class MemoryChannelLog implements ChannelLog {
   }
 
   read(channel: string, since: number, limit: number): Promise<HistoryPage> {
-    const state = this.state(channel, this.now());
-    const publications = state.history.filter((p) => p.offset > since).slice(0, limit);
+    const now = this.now();
+    const state = this.find(channel, now);
+    if (!state) return Promise.resolve({ ...this.emptyTop(now), publications: [] });
+    const publications: Publication[] = [];
+    for (const { publication } of state.history) {
+      if (publications.length >= limit) break;
+      if (publication.offset > since) publications.push(publication);
+    }
     return Promise.resolve({ offset: state.offset, epoch: state.epoch, publications });
   }
 
   recover(channel: string, position: StreamPosition): Promise<Recovery> {
-    const state = this.state(channel, this.now());
+    const now = this.now();
+    const state = this.find(channel, now);
+    if (!state) return Promise.resolve(recoverFrom(this.emptyTop(now), position, []));
     const top = { offset: state.offset, epoch: state.epoch };
-    const stored = state.history.filter((p) => p.offset > position.offset);
+    const stored = state.history
+      .filter((e) => e.publication.offset > position.offset)
+      .map((e) => e.publication);
     return Promise.resolve(recoverFrom(top, position, stored));
   }
 
@@ -138,35 +173,90 @@ export class MemoryChannelLog implements ChannelLog {
   sweep(): void {
     const now = this.now();
     for (const [channel, state] of this.channels) {
-      if (state.streamExpiresAt <= now) this.channels.delete(channel);
-      else if (state.historyExpiresAt <= now && state.history.length > 0) state.history = [];
+      if (state.streamExpiresAt <= now) this.forgetStream(channel, state);
+      else if (state.historyExpiresAt <= now) this.clearHistory(state);
     }
-    for (const [key, entry] of this.idempotency) if (entry.expiresAt <= now) this.idempotency.delete(key);
+    this.idempotency.sweep(now);
   }
 
-  private state(channel: string, now: number): ChannelState {
-    let state = this.channels.get(channel);
-    if (state) this.channels.delete(channel);
-    if (!state || state.streamExpiresAt <= now) {
-      // A channel never seen (or whose stream expired) starts a new life: new epoch, offsets
-      // from 1. Creating it on a read fixes the epoch its first publication carries.
-      state = { epoch: newEpoch(), offset: 0, history: [], historyExpiresAt: now, streamExpiresAt: now };
+  /** The channel's live stream (moved to the most recently used end), or undefined; creates nothing. */
+  private find(channel: string, now: number): ChannelState | undefined {
+    const state = this.channels.get(channel);
+    if (!state) return undefined;
+    this.channels.delete(channel);
+    if (state.streamExpiresAt <= now) {
+      this.clearHistory(state);
+      return undefined;
     }
-    // Re-inserted last: the map's first entry is always the least recently used.
     this.channels.set(channel, state);
-    if (state.historyExpiresAt <= now && state.history.length > 0) state.history = [];
-    // An empty channel keeps the epoch it announced, like a stream, for the stream TTL after
-    // its last read: its first publication must carry it however late it comes.
-    if (state.offset === 0) state.streamExpiresAt = now + this.options.streamTtlMs;
-    this.evictOverCap();
+    if (state.historyExpiresAt <= now) this.clearHistory(state);
     return state;
   }
 
-  private evictOverCap(): void {
+  /** A new life of the channel's stream, in the pending epoch (see stream-rules.ts). */
+  private create(channel: string, now: number): ChannelState {
+    const state: ChannelState = {
+      epoch: this.emptyTop(now).epoch,
+      offset: 0,
+      history: [],
+      historyExpiresAt: now,
+      streamExpiresAt: now,
+    };
+    this.channels.set(channel, state);
+    this.evictOverCap(now);
+    return state;
+  }
+
+  private store(state: ChannelState, publication: Publication, jsonLength: number): void {
+    const entry: StoredEntry = {
+      publication,
+      bytes: jsonLength + PUBLICATION_OVERHEAD_BYTES,
+      holder: state,
+      removed: false,
+    };
+    state.history.push(entry);
+    this.budget.add(entry);
+    if (state.history.length > this.options.historySize) {
+      const oldest = state.history.shift();
+      if (oldest) this.budget.forget(oldest);
+    }
+  }
+
+  /** Over `historyMaxBytes`: the oldest publications of all channels go first, then the oldest records. */
+  private withinBudget(): void {
+    while (this.bytes > this.maxBytes) {
+      if (this.budget.dropOldest()) this.options.onTrimmed?.('publication');
+      else if (this.idempotency.dropOldest()) this.options.onTrimmed?.('idempotency');
+      else return;
+    }
+  }
+
+  private clearHistory(state: ChannelState): void {
+    for (const entry of state.history) this.budget.forget(entry);
+    state.history = [];
+  }
+
+  private forgetStream(channel: string, state: ChannelState): void {
+    this.clearHistory(state);
+    this.channels.delete(channel);
+  }
+
+  private emptyTop(now: number): ChannelTop {
+    if (now >= this.pending.until) this.pending = this.newPendingEpoch(now);
+    return emptyTop(this.pending.epoch);
+  }
+
+  private newPendingEpoch(now: number): { epoch: string; until: number } {
+    return { epoch: newEpoch(), until: now + pendingEpochLifetimeMs(this.options.streamTtlMs) };
+  }
+
+  private evictOverCap(now: number): void {
     while (this.channels.size > this.maxStreams) {
-      const oldest = this.channels.keys().next().value;
+      const oldest = this.channels.entries().next().value;
       if (oldest === undefined) return;
-      this.channels.delete(oldest);
+      this.forgetStream(oldest[0], oldest[1]);
+      // A life cut short may have begun in the current pending epoch: its next one must not.
+      this.pending = this.newPendingEpoch(now);
       this.options.onStreamEvicted?.();
     }
   }

@@ -1,4 +1,4 @@
-import { parsePublication, publicationHead } from './publication-json.js';
+import { parsePublication, parseReceipt, publicationHead, receiptHead } from './publication-json.js';
 
 /** What the append script does with the head once it has the offset and epoch. */
 const complete = (head: string, offset: number, epoch: string): string =>
@@ -33,5 +33,27 @@ describe('publication JSON', () => {
     expect(() => parsePublication('[1,2]')).toThrow('lacks');
     expect(() => parsePublication(`${publicationHead('public:x', 'e', 1, 1)}}`)).toThrow('lacks');
     expect(() => parsePublication('not json')).toThrow();
+  });
+
+  it('round-trips an idempotency record, with or without a receipt, and reads an older whole publication', () => {
+    const head = receiptHead('chat:lobby', 'chat.message', 5, 'id "1"');
+    expect(parseReceipt(complete(head, 3, 'k3j9'))).toEqual({
+      channel: 'chat:lobby',
+      event: 'chat.message',
+      ts: 5,
+      receipt: 'id "1"',
+      offset: 3,
+      epoch: 'k3j9',
+    });
+    expect(parseReceipt(complete(receiptHead('public:x', 'e', 1), 1, 'e1'))).toEqual({
+      channel: 'public:x',
+      event: 'e',
+      ts: 1,
+      offset: 1,
+      epoch: 'e1',
+    });
+    const older = complete(publicationHead('public:x', 'e', { big: 1 }, 1), 2, 'e1');
+    expect(parseReceipt(older)).toEqual({ channel: 'public:x', event: 'e', ts: 1, offset: 2, epoch: 'e1' });
+    expect(() => parseReceipt('{"channel":"x"}')).toThrow('lacks');
   });
 });

@@ -1,4 +1,5 @@
 import type { Publication } from '@switchboard/protocol';
+import type { AppendReceipt } from './channel-log.js';
 
 /**
  * The publication as JSON, without its closing brace: the append script adds `offset` and
@@ -25,4 +26,34 @@ export function parsePublication(text: string): Publication {
     throw new Error('publication lacks channel, event, offset, epoch, data or ts');
   }
   return value as Publication;
+}
+
+/**
+ * An idempotency record without its closing brace, like {@link publicationHead}: what a replay
+ * answers (no payload); the append script adds `offset` and `epoch`.
+ */
+export function receiptHead(channel: string, event: string, ts: number, receipt?: string): string {
+  const caller = receipt === undefined ? '' : `,"receipt":${JSON.stringify(receipt)}`;
+  return `{"channel":${JSON.stringify(channel)},"event":${JSON.stringify(event)},"ts":${ts}${caller}`;
+}
+
+/**
+ * Parses an idempotency record written by the append script (a whole publication, as records
+ * were before they lost their payload, parses too: its `data` is left out).
+ */
+export function parseReceipt(text: string): AppendReceipt {
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null) throw new Error('idempotency record is not an object');
+  const { channel, event, offset, epoch, ts, receipt } = value as Record<string, unknown>;
+  if (
+    typeof channel !== 'string' ||
+    typeof event !== 'string' ||
+    typeof offset !== 'number' ||
+    typeof epoch !== 'string' ||
+    typeof ts !== 'number' ||
+    (receipt !== undefined && typeof receipt !== 'string')
+  ) {
+    throw new Error('idempotency record lacks channel, event, offset, epoch or ts');
+  }
+  return { channel, event, offset, epoch, ts, ...(receipt !== undefined && { receipt }) };
 }

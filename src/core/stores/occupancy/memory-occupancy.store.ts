@@ -37,8 +37,10 @@ export class MemoryOccupancyStore implements OccupancyStore {
     return Promise.resolve({ subscribers: entry?.subscribers ?? 0, users: entry?.users ?? 0 });
   }
 
-  list(prefix: string, limit: number): Promise<ChannelOccupancy[]> {
-    const matching = [...this.channels].filter(([name]) => name.startsWith(prefix));
+  list(prefix: string, limit: number, after?: string): Promise<ChannelOccupancy[]> {
+    const matching = [...this.channels].filter(
+      ([name]) => name.startsWith(prefix) && (after === undefined || name > after),
+    );
     matching.sort(([a], [b]) => byCodePoint(a, b));
     return Promise.resolve(
       matching.slice(0, limit).map(([channel, { subscribers, users }]) => ({ channel, subscribers, users })),

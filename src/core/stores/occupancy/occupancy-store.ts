@@ -20,8 +20,11 @@ export interface OccupancyStore {
   /** Forgets it (nothing happens for a subscription this instance never recorded). */
   remove(channel: string, userId: string, connectionId: string): Promise<void>;
   count(channel: string): Promise<Occupancy>;
-  /** Channels with at least one subscriber whose name starts with `prefix`, by name, at most `limit`. */
-  list(prefix: string, limit: number): Promise<ChannelOccupancy[]>;
+  /**
+   * Channels with at least one subscriber whose name starts with `prefix` and, when given,
+   * comes after `after` (bytewise), by name, at most `limit`.
+   */
+  list(prefix: string, limit: number, after?: string): Promise<ChannelOccupancy[]>;
 }
 
 export const OCCUPANCY_STORE = Symbol('OccupancyStore');

@@ -74,8 +74,10 @@ export class RedisOccupancyStore implements OccupancyStore, InstanceParticipant 
     return { subscribers: Number(subscribers), users: Number(users) };
   }
 
-  async list(prefix: string, limit: number): Promise<ChannelOccupancy[]> {
-    const [min, max] = prefix === '' ? ['-', '+'] : [`[${prefix}`, `[${prefix}${AFTER_ASCII}`];
+  async list(prefix: string, limit: number, after?: string): Promise<ChannelOccupancy[]> {
+    const [first, max] = prefix === '' ? ['-', '+'] : [`[${prefix}`, `[${prefix}${AFTER_ASCII}`];
+    // Every name of the range starts with `prefix`, so a cursor below it changes nothing.
+    const min = after !== undefined && after >= prefix ? `(${after}` : first;
     const found: ChannelOccupancy[] = [];
     const empty: string[] = [];
     for (let offset = 0; found.length < limit;) {

@@ -48,6 +48,14 @@ export class RedisKeys {
     return `${this.prefix}occupied`;
   }
 
+  /**
+   * String: the epoch every new stream is created with, replaced every half stream TTL (see
+   * stream-rules.ts). Its own slot: read in a command of its own before a stream is created.
+   */
+  get pendingEpoch(): string {
+    return `${this.prefix}epoch:pending`;
+  }
+
   /** Hash: user id → `<before>:<until ms>`, the user's token revocation (control API). */
   get revocations(): string {
     return `${this.prefix}revocations`;

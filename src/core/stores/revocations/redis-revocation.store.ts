@@ -1,7 +1,7 @@
-import type { Revocation, RevocationStore } from './revocation-store.js';
+import { assertBefore, type Revocation, type RevocationStore } from './revocation-store.js';
 import type { RedisClient } from '../redis/lua-script.js';
 import type { RedisKeys } from '../redis/redis-keys.js';
-import { ACTIVE_REVOCATIONS_SCRIPT, REVOKE_SCRIPT } from './revocation.scripts.js';
+import { ACTIVE_REVOCATIONS_SCRIPT, LIFT_SCRIPT, REVOKE_SCRIPT } from './revocation.scripts.js';
 
 function parse(value: string): Revocation | undefined {
   const [before, until] = value.split(':').map(Number);
@@ -16,6 +16,7 @@ export class RedisRevocationStore implements RevocationStore {
   ) {}
 
   async revoke(userId: string, before: number, ttlSeconds: number): Promise<Revocation> {
+    assertBefore(before);
     const reply = await REVOKE_SCRIPT.run(
       this.redis,
       [this.keys.revocations],
@@ -23,6 +24,10 @@ export class RedisRevocationStore implements RevocationStore {
     );
     const [merged, until] = (reply as unknown[]).map(Number);
     return { before: merged, until };
+  }
+
+  async lift(userId: string): Promise<boolean> {
+    return (await LIFT_SCRIPT.run(this.redis, [this.keys.revocations], [userId])) === 1;
   }
 
   async active(): Promise<Map<string, Revocation>> {

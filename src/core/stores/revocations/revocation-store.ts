@@ -1,15 +1,11 @@
-/** One user's token revocation: tokens issued before `before` are refused until `until`. */
-export interface Revocation {
-  /** Seconds since the epoch: a token whose `iat` is below it (or that has no `iat`) is refused. */
-  readonly before: number;
-  /** Milliseconds since the epoch after which the revocation is forgotten. */
-  readonly until: number;
-}
+import type { Revocation } from '../../../auth/revocation-registry.js';
+
+export type { Revocation };
 
 /**
  * Token revocations of the control API (`POST /api/v1/users/:userId/revoke`), kept for
- * `REVOCATION_TTL_SECONDS`. Shared by every instance with Redis; each instance checks
- * handshakes against its own copy (see `RevocationRegistry`), never against the store.
+ * `REVOCATION_TTL_SECONDS`. Shared by every instance with Redis; each instance checks tokens
+ * against its own copy (see `RevocationRegistry`), never against the store.
  */
 export interface RevocationStore {
   /**
@@ -17,6 +13,8 @@ export interface RevocationStore {
    * and the TTL starts again. Returns the revocation now in force.
    */
   revoke(userId: string, before: number, ttlSeconds: number): Promise<Revocation>;
+  /** Forgets the user's revocation (`DELETE /api/v1/users/:userId/revoke`); whether one was in force. */
+  lift(userId: string): Promise<boolean>;
   /** Every revocation still in force, by user id (expired ones are dropped). */
   active(): Promise<Map<string, Revocation>>;
 }
@@ -32,4 +30,11 @@ export function mergeRevocation(
 ): Revocation {
   const kept = current !== undefined && current.until > now && current.before > before;
   return { before: kept ? current.before : before, until };
+}
+
+/** A `before` any store may record: whole seconds (a `null` or a fraction is a caller's bug). */
+export function assertBefore(before: number): void {
+  if (!Number.isSafeInteger(before) || before < 0) {
+    throw new TypeError(`a revocation's before must be whole seconds, got ${String(before)}`);
+  }
 }

@@ -13,12 +13,15 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 /**
  * ARGV: 1 user id, 2 before, 3 TTL ms. An active revocation with a later `before` keeps it
- * (never weakened); the TTL starts again. Returns { before, until } now in force.
+ * (never weakened); the TTL starts again. Returns { before, until } now in force. A `before`
+ * that is not a number is refused with an error reply, never written (the caller checks it
+ * first; `string.format` would fail on it half-way).
  */
 export const REVOKE_SCRIPT = new LuaScript(
   'revoke',
   `${NOW}
 local before = tonumber(ARGV[2])
+if not before then return redis.error_reply('ERR revoke: before is not a number') end
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   local sep = string.find(old, ':', 1, true)
@@ -28,6 +31,19 @@ end
 local untilMs = now + tonumber(ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], string.format('%d:%d', before, untilMs))
 return {before, untilMs}
+`,
+);
+
+/** ARGV: 1 user id. Returns 1 when a revocation still in force was removed, else 0. */
+export const LIFT_SCRIPT = new LuaScript(
+  'lift-revocation',
+  `${NOW}
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if not old then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+local sep = string.find(old, ':', 1, true)
+if sep and tonumber(string.sub(old, sep + 1)) > now then return 1 end
+return 0
 `,
 );
 
