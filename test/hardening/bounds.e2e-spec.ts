@@ -12,6 +12,7 @@ import './null-fields.e2e-cases.js';
 import './reads-create-nothing.e2e-cases.js';
 import './revocation-rest.e2e-cases.js';
 import './small-surfaces.e2e-cases.js';
+import './typing-throttle.e2e-cases.js';
 import './wrong-answers.e2e-cases.js';
 
 jest.setTimeout(60_000);
