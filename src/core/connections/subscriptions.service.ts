@@ -101,17 +101,19 @@ export class SubscriptionsService {
       const result = since
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
+      // Occupancy before presence, and presence out before occupancy (see `release`): the
+      // channel is occupied before its first user joins and vacated after its last one left.
+      if (isNew) {
+        this.stillConnected(socket);
+        await this.occupy(socket, name);
+      }
       if (isNew && channel.presence) {
         this.stillConnected(socket);
         await this.presence.enter(name, principal, socket.id);
         entered = true;
       }
-      if (isNew) {
-        this.stillConnected(socket);
-        await this.occupy(socket, name);
-        // A disconnect during the write found no occupancy to remove yet: undone below.
-        this.stillConnected(socket);
-      }
+      // A disconnect during the writes found no occupancy or presence to remove yet: undone below.
+      if (isNew) this.stillConnected(socket);
       this.outcomes.accepted(channel.namespace, since, result);
       return { channel: name, ...result };
     } catch (error) {
@@ -128,11 +130,12 @@ export class SubscriptionsService {
    */
   private async undoSubscribe(socket: GatewaySocket, name: string, entered: boolean): Promise<void> {
     this.drop(socket, name);
-    if (!entered) return;
     try {
-      await this.presence.leave(name, socket.data.principal, socket.id);
+      if (entered) await this.presence.leave(name, socket.data.principal, socket.id);
     } catch (error) {
       this.logger.warn(`presence leave of ${name} failed after a subscribe was undone: ${String(error)}`);
+    } finally {
+      this.vacate(socket, name);
     }
   }
 
@@ -148,7 +151,11 @@ export class SubscriptionsService {
   private async unsubscribeNow(socket: GatewaySocket, channel: ResolvedChannel): Promise<void> {
     if (!socket.data.subscriptions.has(channel.channel)) return;
     this.drop(socket, channel.channel);
-    if (channel.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
+    try {
+      if (channel.presence) await this.presence.leave(channel.channel, socket.data.principal, socket.id);
+    } finally {
+      this.vacate(socket, channel.channel);
+    }
   }
 
   /** After a token refresh: drops what the new token no longer allows. */
@@ -183,14 +190,15 @@ export class SubscriptionsService {
     socket.data.subscriptions.clear();
     this.metrics.subscriptions.dec(names.length);
     for (const name of names) this.unwatchIfUnused(socket, name);
-    for (const name of names) this.vacate(socket, name);
-    for (const name of names) {
-      const channel = this.registry.resolve(name);
-      if (!channel.presence) continue;
+    const present = new Set(names.filter((name) => this.registry.resolve(name).presence));
+    for (const name of names) if (!present.has(name)) this.vacate(socket, name);
+    for (const name of present) {
       try {
         await this.presence.leave(name, socket.data.principal, socket.id);
       } catch (error) {
         this.logger.warn(`presence leave of ${name} failed on disconnect: ${String(error)}`);
+      } finally {
+        this.vacate(socket, name);
       }
     }
   }
@@ -218,12 +226,14 @@ export class SubscriptionsService {
     return run;
   }
 
-  /** Idempotent: after {@link releaseAll} it only leaves the room and feed a late join took. */
+  /**
+   * Idempotent: after {@link releaseAll} it only leaves the room and feed a late join took. The
+   * occupancy is the caller's to {@link vacate}, after the presence leave.
+   */
   private drop(socket: GatewaySocket, name: string): void {
     if (socket.data.subscriptions.delete(name)) this.metrics.subscriptions.dec();
     void socket.leave(channelRoom(name));
     this.unwatchIfUnused(socket, name);
-    this.vacate(socket, name);
   }
 
   /** Counts the subscription in the channel's occupancy (`GET /api/v1/channels`). */

@@ -6,26 +6,33 @@ import { MemoryOccupancyStore } from './occupancy/memory-occupancy.store.js';
 import { MemoryPresenceStore } from './presence/memory-presence.store.js';
 import { MemoryRevocationStore } from './revocations/memory-revocation.store.js';
 import type { StoreBackend } from './store-backend.js';
+import type { ChannelChangeSink } from './channel-changes/channel-change-sink.js';
+import { ChannelChanges } from './channel-changes/channel-changes.js';
 
 export interface MemoryBackendHooks {
   /** A remembered stream was forgotten because of the memory cap (a metric). */
   readonly onStreamEvicted?: () => void;
   /** A publication or idempotency record was dropped over `HISTORY_MAX_BYTES` (a metric). */
   readonly onTrimmed?: (kind: 'publication' | 'idempotency') => void;
+  /** Where occupancy and presence transitions go (webhooks), in the tick they happen. */
+  readonly changes?: ChannelChangeSink;
 }
 
 /** The embedded default: everything in this process, nothing to connect to. */
 export class MemoryBackend implements StoreBackend {
   readonly kind = 'memory';
   readonly log: MemoryChannelLog;
-  readonly presence = new MemoryPresenceStore();
+  readonly presence: MemoryPresenceStore;
   readonly connections = new MemoryConnectionRegistry();
-  readonly occupancy = new MemoryOccupancyStore();
+  readonly occupancy: MemoryOccupancyStore;
   readonly revocations = new MemoryRevocationStore();
   readonly moduleState = new MemoryModuleStateStore();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(config: AppConfig, hooks: MemoryBackendHooks = {}) {
+    const changes = new ChannelChanges(hooks.changes);
+    this.presence = new MemoryPresenceStore(changes);
+    this.occupancy = new MemoryOccupancyStore(changes);
     const historyTtlMs = config.historyTtlSeconds * 1000;
     this.log = new MemoryChannelLog({
       historySize: config.historySize,

@@ -8,6 +8,7 @@ import { OCCUPANCY_STORE } from './occupancy/occupancy-store.js';
 import { PRESENCE_STORE } from './presence/presence-store.js';
 import { REVOCATION_STORE } from './revocations/revocation-store.js';
 import { STORE_BACKEND } from './store-backend.js';
+import { INSTANCE_MEMBER_ID } from './instance-member.js';
 import { backendProviders } from './stores.providers.js';
 
 /**
@@ -19,6 +20,7 @@ import { backendProviders } from './stores.providers.js';
   providers: [...backendProviders, BackendCall, ModuleState],
   exports: [
     STORE_BACKEND,
+    INSTANCE_MEMBER_ID,
     CHANNEL_LOG,
     PRESENCE_STORE,
     CONNECTION_REGISTRY,

@@ -10,6 +10,8 @@ import type { RedisEvents } from './redis/redis-events.js';
 import { REVOCATION_STORE } from './revocations/revocation-store.js';
 import { MemoryBackend } from './memory.backend.js';
 import { STORE_BACKEND, type StoreBackend } from './store-backend.js';
+import { CHANNEL_CHANGE_SINK, type ChannelChangeSink } from './channel-changes/channel-change-sink.js';
+import { INSTANCE_MEMBER_ID, newMemberId } from './instance-member.js';
 
 /**
  * The Redis backend's events as metrics. The broker hop is measured from the publication's
@@ -32,7 +34,12 @@ function redisMetrics(metrics: GatewayMetrics): RedisEvents {
   };
 }
 
-async function createBackend(config: AppConfig, metrics: GatewayMetrics): Promise<StoreBackend> {
+async function createBackend(
+  config: AppConfig,
+  metrics: GatewayMetrics,
+  memberId: string,
+  changes?: ChannelChangeSink,
+): Promise<StoreBackend> {
   if (config.redis.kind === 'none') {
     const trimmed = {
       publication: metrics.memoryTrimmed.labels('publication'),
@@ -41,12 +48,13 @@ async function createBackend(config: AppConfig, metrics: GatewayMetrics): Promis
     const backend = new MemoryBackend(config, {
       onStreamEvicted: () => metrics.streamEvictions.inc(),
       onTrimmed: (kind) => trimmed[kind].inc(),
+      changes,
     });
     metrics.reportMemoryLog(backend.log);
     return backend;
   }
   const { RedisBackend } = await import('./redis/redis.backend.js');
-  return RedisBackend.connect(config, { events: redisMetrics(metrics) });
+  return RedisBackend.connect(config, { events: redisMetrics(metrics), memberId, changes });
 }
 
 /** Closes the backend last, after the HTTP and Socket.IO servers are down. */
@@ -60,7 +68,17 @@ export class BackendLifecycle implements OnApplicationShutdown {
 }
 
 export const backendProviders: Provider[] = [
-  { provide: STORE_BACKEND, useFactory: createBackend, inject: [AppConfig, GatewayMetrics] },
+  {
+    provide: INSTANCE_MEMBER_ID,
+    useFactory: (config: AppConfig) => newMemberId(config.instanceId),
+    inject: [AppConfig],
+  },
+  {
+    provide: STORE_BACKEND,
+    useFactory: createBackend,
+    // The sink is the hooks module's (a global provider), when the application has one.
+    inject: [AppConfig, GatewayMetrics, INSTANCE_MEMBER_ID, { token: CHANNEL_CHANGE_SINK, optional: true }],
+  },
   { provide: CHANNEL_LOG, useFactory: (b: StoreBackend) => b.log, inject: [STORE_BACKEND] },
   { provide: PRESENCE_STORE, useFactory: (b: StoreBackend) => b.presence, inject: [STORE_BACKEND] },
   {

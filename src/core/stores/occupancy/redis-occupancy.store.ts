@@ -1,4 +1,5 @@
 import type { ChannelOccupancy, Occupancy, OccupancyStore } from './occupancy-store.js';
+import { ChannelChanges } from '../channel-changes/channel-changes.js';
 import { InstanceEntries } from '../redis/instance-entries.js';
 import type { InstanceLiveness, InstanceParticipant } from '../redis/instance-liveness.js';
 import type { RedisClient } from '../redis/lua-script.js';
@@ -7,6 +8,7 @@ import {
   OCCUPANCY_COUNT_SCRIPT,
   OCCUPANCY_EVICT_SCRIPT,
   OCCUPANCY_REMOVE_SCRIPT,
+  removalReply,
 } from './occupancy.scripts.js';
 import { connectionField, type RedisKeys } from '../redis/redis-keys.js';
 
@@ -25,6 +27,10 @@ const AFTER_ASCII = '\u00ff';
  * removed when its last one goes, then added back if a subscription arrived meanwhile (the
  * re-check runs after the removal, so a concurrent add on another instance is never lost).
  * A name left behind by a failure is dropped the next time a listing finds it empty.
+ *
+ * The scripts decide each channel's 0 → 1 and 1 → 0 transition (also in a dead instance's
+ * sweep and a restore) and report it to `changes`: journaled inside the script when it may
+ * (one Redis), else right after it.
  */
 export class RedisOccupancyStore implements OccupancyStore, InstanceParticipant {
   private readonly entries: InstanceEntries<string>;
@@ -36,6 +42,7 @@ export class RedisOccupancyStore implements OccupancyStore, InstanceParticipant 
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
     liveness: InstanceLiveness,
+    private readonly changes: ChannelChanges = ChannelChanges.NONE,
   ) {
     this.memberId = liveness.memberId;
     this.entries = new InstanceEntries(redis, keys, 'occupancy', this.memberId);
@@ -99,12 +106,14 @@ export class RedisOccupancyStore implements OccupancyStore, InstanceParticipant 
   evict(instanceId: string): Promise<void> {
     return this.entries.evict(instanceId, async (channel) => {
       const keys = this.keys.channel(channel);
-      const remaining = await OCCUPANCY_EVICT_SCRIPT.run(
+      const journal = this.changes.journalCall(channel, 'channel.vacated');
+      const reply = await OCCUPANCY_EVICT_SCRIPT.run(
         this.redis,
-        [keys.occupancyConnections, keys.occupancyUsers],
-        [connectionField(instanceId, '')],
+        [keys.occupancyConnections, keys.occupancyUsers, ...journal.keys],
+        [connectionField(instanceId, ''), ...journal.args],
       );
-      if (Number(remaining) === 0) await this.unindex(channel);
+      const { remaining } = this.removed(channel, removalReply(reply));
+      if (remaining === 0) await this.unindex(channel);
     });
   }
 
@@ -123,22 +132,36 @@ export class RedisOccupancyStore implements OccupancyStore, InstanceParticipant 
 
   private async runAdd(channel: string, userId: string, connectionId: string): Promise<void> {
     const keys = this.keys.channel(channel);
-    await OCCUPANCY_ADD_SCRIPT.run(
+    const journal = this.changes.journalCall(channel, 'channel.occupied');
+    const reply = await OCCUPANCY_ADD_SCRIPT.run(
       this.redis,
-      [keys.occupancyConnections, keys.occupancyUsers],
-      [connectionField(this.memberId, connectionId), userId],
+      [keys.occupancyConnections, keys.occupancyUsers, ...journal.keys],
+      [connectionField(this.memberId, connectionId), userId, ...journal.args],
     );
+    const [occupied, dropped] = reply as [number, number];
+    if (Number(occupied) !== 1) return;
+    if (this.changes.journals('channel.occupied')) this.changes.journaled(1, Number(dropped));
+    else this.changes.report(channel, 'channel.occupied');
   }
 
   /** The channel's remaining subscribers. */
   private async runRemove(channel: string, connectionId: string): Promise<number> {
     const keys = this.keys.channel(channel);
-    const remaining = await OCCUPANCY_REMOVE_SCRIPT.run(
+    const journal = this.changes.journalCall(channel, 'channel.vacated');
+    const reply = await OCCUPANCY_REMOVE_SCRIPT.run(
       this.redis,
-      [keys.occupancyConnections, keys.occupancyUsers],
-      [connectionField(this.memberId, connectionId)],
+      [keys.occupancyConnections, keys.occupancyUsers, ...journal.keys],
+      [connectionField(this.memberId, connectionId), ...journal.args],
     );
-    return Number(remaining);
+    return this.removed(channel, removalReply(reply)).remaining;
+  }
+
+  /** Reports the `channel.vacated` a removal or eviction script decided (and maybe journaled). */
+  private removed<R extends { vacated: boolean; dropped: number }>(channel: string, reply: R): R {
+    if (!reply.vacated) return reply;
+    if (this.changes.journals('channel.vacated')) this.changes.journaled(1, reply.dropped);
+    else this.changes.report(channel, 'channel.vacated');
+    return reply;
   }
 
   /** Takes an empty channel out of the listing, and puts it back if it filled meanwhile. */

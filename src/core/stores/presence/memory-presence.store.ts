@@ -1,14 +1,17 @@
 import type { PresenceStore } from './presence-store.js';
 import type { PresenceUser } from '@switchboard/protocol';
+import { ChannelChanges } from '../channel-changes/channel-changes.js';
 
 interface Member {
   user: PresenceUser;
   connections: Set<string>;
 }
 
-/** Presence of the embedded single instance. */
+/** Presence of the embedded single instance; joins and leaves go to `changes` in the same tick. */
 export class MemoryPresenceStore implements PresenceStore {
   private readonly channels = new Map<string, Map<string, Member>>();
+
+  constructor(private readonly changes: ChannelChanges = ChannelChanges.NONE) {}
 
   add(channel: string, user: PresenceUser, connectionId: string): Promise<boolean> {
     let members = this.channels.get(channel);
@@ -19,6 +22,7 @@ export class MemoryPresenceStore implements PresenceStore {
       return Promise.resolve(false);
     }
     members.set(user.userId, { user, connections: new Set([connectionId]) });
+    this.changes.report(channel, 'presence.joined', user);
     return Promise.resolve(true);
   }
 
@@ -29,6 +33,7 @@ export class MemoryPresenceStore implements PresenceStore {
     if (member.connections.size > 0) return Promise.resolve(false);
     members.delete(userId);
     if (members.size === 0) this.channels.delete(channel);
+    this.changes.report(channel, 'presence.left', member.user);
     return Promise.resolve(true);
   }
 

@@ -34,6 +34,7 @@ export const DEFAULT_LIVENESS: InstanceLivenessOptions = { intervalMs: 5_000, tt
 export class InstanceLiveness {
   private readonly logger = new Logger(InstanceLiveness.name);
   private readonly participants: InstanceParticipant[] = [];
+  private readonly sweptListeners: ((memberId: string) => Promise<void>)[] = [];
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private registered = false;
@@ -50,6 +51,14 @@ export class InstanceLiveness {
 
   register(participant: InstanceParticipant): void {
     this.participants.push(participant);
+  }
+
+  /**
+   * Called with a dead instance's member id once its entries are swept (by whichever live
+   * instance swept it; two sweepers of one instance may both call it).
+   */
+  onInstanceSwept(listener: (memberId: string) => Promise<void>): void {
+    this.sweptListeners.push(listener);
   }
 
   /** The first beat registers this instance; later beats run on a timer until {@link stop}. */
@@ -107,6 +116,11 @@ export class InstanceLiveness {
     for (const participant of this.participants) await participant.evict(id);
     // Forgotten only once everything is gone: a failed sweep is simply repeated next beat.
     await FORGET_INSTANCE_SCRIPT.run(this.redis, [this.keys.instances], [id]);
+    for (const listener of this.sweptListeners) {
+      await listener(id).catch((error: unknown) =>
+        this.logger.warn(`after sweeping ${id}: ${String(error)}`),
+      );
+    }
   }
 
   private schedule(): void {

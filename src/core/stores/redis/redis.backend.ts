@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { AppConfig } from '../../../config/app-config.js';
+import type { ChannelChangeSink } from '../channel-changes/channel-change-sink.js';
+import { ChannelChanges } from '../channel-changes/channel-changes.js';
+import { newMemberId } from '../instance-member.js';
 import type { AdapterFactory, StoreBackend } from '../store-backend.js';
 import { DEFAULT_LIVENESS, InstanceLiveness, type InstanceLivenessOptions } from './instance-liveness.js';
 import { RedisChannelLog } from '../channel-log/redis-channel.log.js';
@@ -33,6 +35,10 @@ export interface RedisBackendOptions {
   readonly connectTimeoutMs?: number;
   /** For the metrics: feed arrivals, client errors and reconnects. */
   readonly events?: RedisEvents;
+  /** This process among the instances (see `newMemberId`); a new one when absent. */
+  readonly memberId?: string;
+  /** Where occupancy and presence transitions go (webhooks); see {@link ChannelChangeSink}. */
+  readonly changes?: ChannelChangeSink;
 }
 
 /** How long one unanswered readiness ping keeps {@link RedisBackend.available} false. */
@@ -69,9 +75,7 @@ export class RedisBackend implements StoreBackend {
       events: options.events,
     });
     const keys = new RedisKeys(config.keyPrefix);
-    // INSTANCE_ID plus a nonce: a restarted process with the same id (a StatefulSet pod)
-    // never adopts its predecessor's entries; those are swept like any dead instance's.
-    const memberId = `${config.instanceId}:${randomBytes(4).toString('hex')}`;
+    const memberId = options.memberId ?? newMemberId(config.instanceId);
     const liveness = new InstanceLiveness(
       clients.command,
       keys,
@@ -92,13 +96,17 @@ export class RedisBackend implements StoreBackend {
       idempotencyTtlSeconds: config.idempotencyTtlSeconds,
       sharded: clients.sharded,
     });
+    // One Redis runs a script over any keys, so the scripts that decide a transition journal
+    // it themselves; a cluster cannot (the queue lives on another slot): reported after them.
+    const changes = new ChannelChanges(options.changes, !clients.sharded);
+    if (options.changes) liveness.onInstanceSwept((id) => changes.instanceDead(id));
     const backend = new RedisBackend(
       clients,
       liveness,
       log,
-      new RedisPresenceStore(clients.command, keys, liveness),
+      new RedisPresenceStore(clients.command, keys, liveness, changes),
       new RedisConnectionRegistry(clients.command, keys, liveness),
-      new RedisOccupancyStore(clients.command, keys, liveness),
+      new RedisOccupancyStore(clients.command, keys, liveness, changes),
       new RedisRevocationStore(clients.command, keys),
       new RedisModuleStateStore(clients.command, keys),
       createRedisSocketAdapter(clients, keys),
