@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ErrorCode } from '@switchboard/protocol';
 import { hasRole, Role, type Principal } from '../../auth/principal.js';
 import { BackendUnavailableError, GatewayError } from '../errors/gateway.error.js';
 import { ChannelRegistry, type ResolvedChannel } from './channel-registry.js';
@@ -16,16 +17,29 @@ export class ChannelAccess {
 
   constructor(private readonly registry: ChannelRegistry) {}
 
-  /** Resolves `value` and checks that `principal` may subscribe; throws the contract's error. */
+  /**
+   * Resolves `value` and checks that `principal` may subscribe; throws the contract's error (a
+   * policy may refuse with its own `FORBIDDEN` message, such as a backend's reason).
+   */
   async authorize(principal: Principal, value: unknown): Promise<ResolvedChannel> {
     const channel = this.registry.resolve(value);
-    if (!(await this.allows(principal, channel))) {
+    if (!(await this.ask(principal, channel))) {
       throw GatewayError.forbidden(`not allowed to use channel "${channel.channel}"`);
     }
     return channel;
   }
 
+  /** Whether `principal` may use `channel`: a policy's `FORBIDDEN` is a no, other failures throw. */
   async allows(principal: Principal, channel: ResolvedChannel): Promise<boolean> {
+    try {
+      return await this.ask(principal, channel);
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === ErrorCode.Forbidden) return false;
+      throw error;
+    }
+  }
+
+  private async ask(principal: Principal, channel: ResolvedChannel): Promise<boolean> {
     if (hasRole(principal, Role.Admin)) return true;
     let allowed: unknown;
     try {
