@@ -9,6 +9,7 @@ import { validateEnv } from './config/validate-env.js';
 import { isDevelopmentEnvironment } from './config/env.dto.js';
 import { DevModule } from './dev/dev.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HooksModule } from './hooks/hooks.module.js';
 import { RestApiModule } from './http/rest-api.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -27,6 +28,8 @@ export class AppModule {
         MetricsModule,
         AuthModule,
         CoreModule,
+        // Webhooks out, backend-decided namespaces in (contract §8): no-ops unless configured.
+        HooksModule,
         RestApiModule,
         HealthModule,
         DocsModule,

@@ -25,6 +25,9 @@ async function bootstrap(): Promise<void> {
   let app: Awaited<ReturnType<typeof CreateApp>>;
   try {
     app = await createApp();
+    // Modules initialise now rather than inside `listen`, so a refusal of theirs (a namespaces
+    // file naming a module's namespace) is reported as a start-up failure, not a listen failure.
+    await app.init();
   } catch (error) {
     process.stderr.write(
       `switchboard: start-up failed: ${error instanceof Error ? error.message : String(error)}\n`,

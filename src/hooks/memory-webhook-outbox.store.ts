@@ -38,6 +38,10 @@ export class MemoryWebhookOutboxStore implements WebhookOutboxStore {
     if (this.tokens.has(token)) return Promise.resolve({ dropped: 0 });
     this.tokens.add(token);
     if (this.tokens.size > MAX_TOKENS) this.tokens.delete(this.tokens.values().next().value as string);
+    return Promise.resolve(this.appendNow(events));
+  }
+
+  appendNow(events: readonly TimedWebhookEvent[]): OutboxAppendResult {
     const now = this.now();
     this.forgetIdle(now);
     for (const event of events) {
@@ -50,7 +54,7 @@ export class MemoryWebhookOutboxStore implements WebhookOutboxStore {
     const over = this.depthNow() - this.options.capacity;
     if (over > 0) this.head += over;
     this.compact();
-    return Promise.resolve({ dropped: Math.max(0, over) });
+    return { dropped: Math.max(0, over) };
   }
 
   lead(): Promise<boolean> {

@@ -1,3 +1,4 @@
+import type { ChangeJournal } from '../core/stores/channel-changes/channel-change-sink.js';
 import type { RedisClient } from '../core/stores/redis/lua-script.js';
 import type { RedisKeys } from '../core/stores/redis/redis-keys.js';
 import { batchBodyHead, eventJsonTail } from './webhook-event-json.js';
@@ -16,7 +17,7 @@ import type {
 } from './webhook-outbox.store.js';
 
 export interface RedisOutboxOptions {
-  /** This instance's id in the lease (phase 2: the liveness member id, see `releaseFor`). */
+  /** This instance's id in the lease: its liveness member id, so a sweep frees it (`releaseFor`). */
   readonly ownerId: string;
   /** Queued events kept at most; beyond, the oldest are dropped (and counted). */
   readonly capacity: number;
@@ -41,10 +42,15 @@ const TOKEN_TTL_SECONDS = 600;
  * All keys share the hash tag `{hooks}`: a cluster puts them in one slot, so seq assignment,
  * queueing, taking and completing a batch are each one script. Webhook events are channel
  * transitions, orders of magnitude rarer than publications, so one slot carries them easily.
+ *
+ * With one Redis, the core's scripts that decide a transition append to this queue themselves
+ * ({@link journal}), in the same atomic step; with a cluster they cannot (the queue is on
+ * another slot) and the outbox appends right after them.
  */
 export class RedisWebhookOutboxStore implements WebhookOutboxStore {
   readonly shared = true;
   readonly leaseCheckMs: number;
+  readonly journal: ChangeJournal;
   private readonly base: string;
 
   constructor(
@@ -54,6 +60,12 @@ export class RedisWebhookOutboxStore implements WebhookOutboxStore {
   ) {
     this.base = `${keys.prefix}{hooks}:webhook`;
     this.leaseCheckMs = Math.floor(options.leaseMs / 3);
+    this.journal = {
+      keys: (channel) => [this.queue, this.seqKey(channel)],
+      capacity: options.capacity,
+      seqTtlSeconds: options.seqTtlSeconds,
+      tail: (channel, type, ts) => eventJsonTail({ type, channel, ts }),
+    };
   }
 
   private get queue(): string {
@@ -65,16 +77,15 @@ export class RedisWebhookOutboxStore implements WebhookOutboxStore {
   private get lease(): string {
     return `${this.base}:lease`;
   }
+  private seqKey(channel: string): string {
+    return `${this.base}:seq:${channel}`;
+  }
 
   async append(token: string, events: readonly TimedWebhookEvent[]): Promise<OutboxAppendResult> {
     if (events.length === 0) return { dropped: 0 };
     const reply = await APPEND_SCRIPT.run(
       this.redis,
-      [
-        this.queue,
-        `${this.base}:applied:${token}`,
-        ...events.map((event) => `${this.base}:seq:${event.channel}`),
-      ],
+      [this.queue, `${this.base}:applied:${token}`, ...events.map((event) => this.seqKey(event.channel))],
       [this.options.capacity, this.options.seqTtlSeconds, TOKEN_TTL_SECONDS, ...events.map(eventJsonTail)],
     );
     return { dropped: Math.max(0, Number(reply)) };

@@ -1,3 +1,4 @@
+import { JOURNAL_LUA } from '../core/stores/channel-changes/change-journal.scripts.js';
 import { LuaScript } from '../core/stores/redis/lua-script.js';
 
 /*
@@ -7,27 +8,21 @@ import { LuaScript } from '../core/stores/redis/lua-script.js';
  */
 
 /**
- * Appends events, each with its channel's next seq, unless `token` was applied already.
+ * Appends events, each with its channel's next seq, unless `token` was applied already: the
+ * same `journal_append` as the scripts that decide a transition and journal it themselves.
  * KEYS: 1 queue list, 2 applied-token key, 3.. one seq key per event.
  * ARGV: 1 capacity, 2 seq TTL s, 3 token TTL s, 4.. per event its JSON after the opening brace.
  * Returns the number of queued events dropped for capacity (-1: the token was applied before).
  */
 export const APPEND_SCRIPT = new LuaScript(
   'webhook-append',
-  `
+  `${JOURNAL_LUA}
 if redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[3])) == false then return -1 end
-local ttl = tonumber(ARGV[2])
+local dropped = 0
 for i = 3, #KEYS do
-  local seq = redis.call('INCR', KEYS[i])
-  redis.call('EXPIRE', KEYS[i], ttl)
-  redis.call('RPUSH', KEYS[1], '{"seq":' .. seq .. ',' .. ARGV[i + 1])
+  dropped = dropped + journal_append(KEYS[1], KEYS[i], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[i + 1])
 end
-local over = redis.call('LLEN', KEYS[1]) - tonumber(ARGV[1])
-if over > 0 then
-  redis.call('LTRIM', KEYS[1], over, -1)
-  return over
-end
-return 0
+return dropped
 `,
 );
 

@@ -1,4 +1,5 @@
 import type { WebhookEventType } from '@switchboard/protocol';
+import type { ChangeJournal } from '../core/stores/channel-changes/channel-change-sink.js';
 
 /** A change as the core reports it to the outbox (contract §8). */
 export interface WebhookEventInput {
@@ -49,6 +50,16 @@ export interface WebhookOutboxStore {
    * array order, atomically. Over capacity, the oldest queued events are dropped.
    */
   append(token: string, events: readonly TimedWebhookEvent[]): Promise<OutboxAppendResult>;
+  /**
+   * In-process stores: {@link append} done now, synchronously, so a change takes its seq in the
+   * tick it happened in.
+   */
+  appendNow?(events: readonly TimedWebhookEvent[]): OutboxAppendResult;
+  /**
+   * Redis: where the scripts that decide a transition append it themselves (one Redis only;
+   * the core knows whether its scripts may reach this queue's slot).
+   */
+  readonly journal?: ChangeJournal;
   /**
    * Whether this instance is the deliverer now (takes or renews the lease; memory: always).
    * Call it at least every {@link leaseCheckMs} while delivering.

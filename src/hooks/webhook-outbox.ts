@@ -1,18 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { WebhookEventType } from '@switchboard/protocol';
+import type {
+  ChangeJournal,
+  ChannelChange,
+  ChannelChangeSink,
+} from '../core/stores/channel-changes/channel-change-sink.js';
 import type { HookHttpClient } from './hook-http.client.js';
 import { WakeSignal } from './wake-signal.js';
 import { type DelivererOptions, WebhookDeliverer, type WebhookOutboxObserver } from './webhook-deliverer.js';
 import type { TimedWebhookEvent, WebhookOutboxStore } from './webhook-outbox.store.js';
-
-/** A change of one channel, as the core reports it (the channel is the first argument). */
-export interface WebhookChange {
-  readonly type: WebhookEventType;
-  /** presence.joined / presence.left: the user (and display name, if the token has one). */
-  readonly userId?: string;
-  readonly name?: string;
-}
 
 export interface WebhookOutboxOptions extends DelivererOptions {
   /** `WEBHOOK_EVENTS`: the other types are not produced at all (they take no seq). */
@@ -31,13 +28,18 @@ export const OUTBOX_DEFAULTS = {
 } as const;
 
 /**
- * The webhook outbox the core feeds: `enqueue` is synchronous and never fails (the core calls
- * it where an occupancy or presence transition happened); the change is timestamped now,
- * handed to the store (which gives it its per-channel `seq`) in call order, and delivered by
- * {@link WebhookDeliverer}. While the store is unreachable, changes wait here and their
- * append is retried with the same token, so a retry after a lost answer never queues twice.
+ * The webhook outbox, the core's {@link ChannelChangeSink}: the occupancy and presence stores
+ * report each transition they decide, and {@link WebhookDeliverer} delivers them.
+ *
+ * - In memory, `enqueue` appends at once: the change takes its `seq` in the tick it happened.
+ * - With one Redis, the stores' scripts append the change themselves through {@link journal}
+ *   and only tell the outbox ({@link appended}), which wakes the deliverer.
+ * - With a Redis Cluster, `enqueue` timestamps the change now and hands it to the store in call
+ *   order on the next turn (a burst of one turn is one store call). While the store is
+ *   unreachable, changes wait here and their append is retried with the same token, so a retry
+ *   after a lost answer never queues twice.
  */
-export class WebhookOutbox {
+export class WebhookOutbox implements ChannelChangeSink {
   private readonly logger = new Logger(WebhookOutbox.name);
   private readonly deliverer: WebhookDeliverer;
   private readonly retryWait = new WakeSignal();
@@ -64,16 +66,31 @@ export class WebhookOutbox {
     return this.options.events.has(type);
   }
 
-  enqueue(channel: string, change: WebhookChange): void {
+  /** With one Redis: where the core's scripts append what they decide. */
+  get journal(): ChangeJournal | undefined {
+    return this.store.journal;
+  }
+
+  enqueue(channel: string, change: ChannelChange): void {
     if (this.stopped || !this.wants(change.type)) return;
+    const { type, userId, name } = change;
+    const event = { type, channel, userId, name, ts: Date.now() };
+    if (this.store.appendNow && this.unappended.length === 0) {
+      this.appended(1, this.store.appendNow([event]).dropped);
+      return;
+    }
     if (this.unappended.length >= this.options.maxUnappended) {
       this.observer.dropped?.(1, 'capacity');
       return;
     }
-    const { type, userId, name } = change;
-    this.unappended.push({ type, channel, userId, name, ts: Date.now() });
+    this.unappended.push(event);
     // Appended on the next turn, so that a burst of one turn is one store call.
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  appended(count: number, dropped: number): void {
+    if (dropped > 0) this.observer.dropped?.(dropped, 'capacity');
+    this.deliverer.appendedEvents(count);
   }
 
   /**
@@ -86,9 +103,9 @@ export class WebhookOutbox {
   }
 
   /**
-   * An instance died (phase 2: from the liveness sweep, with its member id): if it was the
-   * deliverer, the lease is freed now and this instance may take over at once, resuming the
-   * batch it had in flight.
+   * An instance died (the liveness sweep, with its member id): if it was the deliverer, the
+   * lease is freed now and this instance may take over at once, resuming the batch it had in
+   * flight.
    */
   async onInstanceDead(ownerId: string): Promise<void> {
     await this.store.releaseFor(ownerId);
@@ -141,11 +158,10 @@ export class WebhookOutbox {
   }
 }
 
-/** What the core calls: the outbox, or {@link DISABLED_WEBHOOKS} when `WEBHOOK_URL` is unset. */
-export type WebhookSink = Pick<WebhookOutbox, 'wants' | 'enqueue' | 'onInstanceDead'>;
-
-export const DISABLED_WEBHOOKS: WebhookSink = {
+/** The sink when `WEBHOOK_URL` is unset: it wants nothing, so the stores do nothing more. */
+export const DISABLED_WEBHOOKS: ChannelChangeSink = {
   wants: () => false,
   enqueue: () => undefined,
+  appended: () => undefined,
   onInstanceDead: () => Promise.resolve(),
 };

@@ -7,8 +7,11 @@ import { Test } from '@nestjs/testing';
 import { verifyWebhook } from '@switchboard/client/publisher';
 import { AppConfigModule } from '../../src/config/config.module.js';
 import { BackendNamespaces } from '../../src/hooks/backend-namespaces.js';
-import { HooksModule, WEBHOOK_SINK } from '../../src/hooks/hooks.module.js';
-import type { WebhookSink } from '../../src/hooks/webhook-outbox.js';
+import {
+  CHANNEL_CHANGE_SINK,
+  type ChannelChangeSink,
+} from '../../src/core/stores/channel-changes/channel-change-sink.js';
+import { HookClientsModule } from '../../src/hooks/hook-clients.module.js';
 import { GatewayMetrics } from '../../src/metrics/gateway-metrics.js';
 import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { deleteKeys, testRedisUrl, uniquePrefix } from '../redis/support/redis-keyspace.js';
@@ -23,7 +26,7 @@ async function startHooks(env: Record<string, string>): Promise<INestApplication
     imports: [
       AppConfigModule.forRoot({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }),
       MetricsModule,
-      HooksModule,
+      HookClientsModule,
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: false });
@@ -41,8 +44,8 @@ async function metric(app: INestApplication, name: string, labels: string[] = []
   return Number(lines[0]?.split(' ').at(-1));
 }
 
-/** The module as the core will use it, on the configuration the environment gives. */
-describe('HooksModule', () => {
+/** The module as the core uses it, on the configuration the environment gives. */
+describe('HookClientsModule', () => {
   let receiver: RecordingServer;
 
   beforeAll(async () => {
@@ -55,7 +58,7 @@ describe('HooksModule', () => {
   it('gives a sink that produces nothing, and no namespaces, when hooks are not configured', async () => {
     const app = await startHooks({});
     try {
-      const sink = app.get<WebhookSink>(WEBHOOK_SINK);
+      const sink = app.get<ChannelChangeSink>(CHANNEL_CHANGE_SINK);
       expect(sink.wants('channel.occupied')).toBe(false);
       sink.enqueue('chat:x', { type: 'channel.occupied' });
       expect(app.get(BackendNamespaces).all()).toEqual([]);
@@ -77,7 +80,7 @@ describe('HooksModule', () => {
       });
       const before = receiver.requests.length;
       try {
-        const sink = app.get<WebhookSink>(WEBHOOK_SINK);
+        const sink = app.get<ChannelChangeSink>(CHANNEL_CHANGE_SINK);
         expect([sink.wants('channel.vacated'), sink.wants('presence.joined')]).toEqual([true, false]);
         sink.enqueue('public:m', { type: 'channel.occupied' });
         sink.enqueue('public:m', { type: 'presence.joined', userId: 'u' });
