@@ -69,6 +69,13 @@ describe('start-up configuration (node dist/main.js)', () => {
         NAMESPACES_FILE: namespacesFile('url.json', '{"namespaces":{"orders":{"subscribe":"file:///s"}}}'),
       },
     ],
+    [
+      'NAMESPACES_FILE',
+      {
+        HOOKS_SECRET,
+        NAMESPACES_FILE: namespacesFile('taken.json', '{"namespaces":{"chat":{"subscribe":"http://a/s"}}}'),
+      },
+    ],
   ])(
     'refuses a bad %s with exit code 1 and one stderr line naming it (%j)',
     async (variable, env) => {
@@ -104,6 +111,15 @@ describe('start-up configuration (node dist/main.js)', () => {
     expect(code).toBe(1);
     expect(lines).toEqual([
       `switchboard: Invalid environment variable NAMESPACES_FILE: ${path}: namespace "orders": subscribe must be an http:// or https:// URL (got "gopher://orders/s")`,
+    ]);
+  }, 40_000);
+
+  it('names a namespace of the file that a module owns', async () => {
+    const path = namespacesFile('owned.json', '{"namespaces":{"public":{"subscribe":"http://a/s"}}}');
+    const { code, lines } = await startWith({ JWT_SECRET: TEST_SECRET, HOOKS_SECRET, NAMESPACES_FILE: path });
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'switchboard: start-up failed: NAMESPACES_FILE: namespace "public" is already taken by a module',
     ]);
   }, 40_000);
 

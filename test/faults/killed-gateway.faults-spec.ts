@@ -1,14 +1,11 @@
 import { jest } from '@jest/globals';
 import jwt from 'jsonwebtoken';
 import { ControlApi, occupancyOf } from '../support/control.js';
-import { startChildGateway } from '../support/child-gateway.js';
 import { TEST_SECRET, type RunningGateway } from '../support/gateway.js';
-import { freePort } from '../support/global-setup.js';
-import { request } from '../support/http.js';
 import { type ClientSocket, commandOk, connect, waitForEvent } from '../support/socket.js';
 import { eventually } from '../support/wait.js';
 import { GatewayPair } from '../redis/support/gateway-pair.js';
-import { testRedisUrl } from '../redis/support/redis-keyspace.js';
+import { startKillableGateway } from './support/killable-gateway.js';
 
 jest.setTimeout(90_000);
 
@@ -40,26 +37,8 @@ describe('redis: a killed gateway process leaves the occupancy counts', () => {
   }
 
   it('drops the subscribers of a gateway process killed with SIGKILL (contract: within 60 s)', async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const child = startChildGateway({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      JWT_SECRET: TEST_SECRET,
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: pair.prefix,
-      INSTANCE_ID: 'control-killed',
-      LOG_LEVEL: 'warn',
-    });
+    const { child, url, killIfRunning } = await startKillableGateway(pair.prefix, 'control-killed');
     try {
-      await eventually(
-        async () => (await request(url, 'GET', '/health/ready').catch(() => null))?.status === 200,
-        {
-          timeoutMs: 30_000,
-          what: 'the child gateway ready',
-        },
-      );
       const channel = 'chat:rc-killed';
       const doomed: ClientSocket[] = [];
       for (const sub of ['rc-kim', 'rc-kim', 'rc-lou']) {
@@ -90,7 +69,7 @@ describe('redis: a killed gateway process leaves the occupancy counts', () => {
         'user:rc-kim',
       );
     } finally {
-      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
+      killIfRunning();
     }
   });
 });

@@ -20,7 +20,8 @@ export type Answer =
   /** The connection closed without an answer (a server closing a kept-alive connection). */
   | 'reset';
 
-export type Responder = (request: RecordedRequest, index: number) => Answer;
+/** An answer now, or later (a slow backend: the promise settles when it answers). */
+export type Responder = (request: RecordedRequest, index: number) => Answer | Promise<Answer>;
 
 /**
  * A real HTTP server standing in for a webhook receiver or a namespace's backend: it records
@@ -28,6 +29,8 @@ export type Responder = (request: RecordedRequest, index: number) => Answer;
  */
 export class RecordingServer {
   readonly requests: RecordedRequest[] = [];
+  /** How each request was answered, by its index, once it was. */
+  readonly answered = new Map<number, Answer>();
   private readonly events = new EventEmitter();
   private readonly hung: ServerResponse[] = [];
 
@@ -56,13 +59,19 @@ export class RecordingServer {
           remotePort: req.socket.remotePort ?? 0,
         };
         const index = recording.requests.push(request) - 1;
+        const reply = (answer: Answer): void => {
+          if (answer === 'hang') recording.hung.push(res);
+          else if (answer === 'reset') res.socket?.destroy();
+          else
+            res
+              .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+              .end(answer.body ?? '');
+          recording.answered.set(index, answer);
+          recording.events.emit('answered', index);
+        };
         const answer = recording.respond(request, index);
-        if (answer === 'hang') recording.hung.push(res);
-        else if (answer === 'reset') res.socket?.destroy();
-        else
-          res
-            .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
-            .end(answer.body ?? '');
+        if (answer instanceof Promise) void answer.then(reply);
+        else reply(answer);
         recording.events.emit('request', request);
       });
     });
@@ -80,6 +89,25 @@ export class RecordingServer {
       }
     }
     return this.requests.slice(0, count);
+  }
+
+  /** Resolves once `predicate` holds, checked now and after every request and answer. */
+  async until(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const changed = new EventEmitter();
+    const onChange = (): boolean => changed.emit('change');
+    this.events.on('request', onChange).on('answered', onChange);
+    try {
+      while (!predicate()) {
+        try {
+          await once(changed, 'change', { signal: deadline });
+        } catch {
+          throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        }
+      }
+    } finally {
+      this.events.off('request', onChange).off('answered', onChange);
+    }
   }
 
   async close(): Promise<void> {
