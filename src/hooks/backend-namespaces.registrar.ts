@@ -3,7 +3,7 @@ import { ChannelRegistry } from '../core/channels/channel-registry.js';
 import { CommandTable } from '../core/connections/commands/command-table.js';
 import { BackendNamespaces } from './backend-namespaces.js';
 import { BackendNamespacePolicy, backendNamespaceDeclaration } from './backend-namespace.policy.js';
-import { forwardedCommand } from './forwarded-command.js';
+import { forwardedCommand } from './forwarded-command.handler.js';
 
 /**
  * Registers the namespaces of `NAMESPACES_FILE` with the core as any module's: each in the
