@@ -2,16 +2,20 @@
 // Records /metrics of two real gateway processes (node dist/main.js, Redis mode) while a script
 // drives them through a session an operator would want to see: steady chat and public traffic,
 // refused commands, a reconnect storm whose clients recover, clients away too long that must
-// resync, and a rolling restart (SIGTERM: drain) of one instance. Writes every scrape to a JSON
-// file that render.mjs draws the dashboard from.
+// resync, and a rolling restart (SIGTERM: drain) of one instance. The gateways send webhooks to,
+// and ask decisions of, a backend in this script (a backend-decided namespace `orders`), whose
+// webhook endpoint fails for a while. Writes every scrape to a JSON file that render.mjs draws
+// the dashboard from.
 //
 //   npm run dashboard:record [-- out.json.gz]      (builds dist/ first when stale)
 //   REDIS_URL=redis://127.0.0.1:6379 (default); keys under a fresh prefix, deleted at the end.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +43,39 @@ function freePort() {
   });
 }
 
+// --- the backend: webhooks in, decisions out ----------------------------------------------------
+const HOOKS_SECRET = `whsec_${randomBytes(24).toString('base64')}`;
+let webhooksFailing = false;
+const backend = createHttpServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (req.url === '/webhooks') {
+      res.writeHead(webhooksFailing ? 503 : 204).end();
+      return;
+    }
+    // A backend that takes a few milliseconds to decide, and refuses one subscribe in ten.
+    const answer =
+      req.url === '/subscribe'
+        ? { allow: Math.random() >= 0.1, reason: 'not yours' }
+        : { ok: true, data: {} };
+    setTimeout(
+      () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)),
+      2 + Math.random() * 20,
+    );
+  });
+}).listen(0, '127.0.0.1');
+await new Promise((resolve) => backend.once('listening', resolve));
+const BACKEND = `http://127.0.0.1:${backend.address().port}`;
+const NAMESPACES_FILE = join(mkdtempSync(join(tmpdir(), 'dash-rec-')), 'namespaces.json');
+writeFileSync(
+  NAMESPACES_FILE,
+  JSON.stringify({
+    namespaces: {
+      orders: { subscribe: `${BACKEND}/subscribe`, commands: { 'orders.track': `${BACKEND}/track` } },
+    },
+  }),
+);
+
 async function startGateway(id) {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
@@ -54,6 +91,9 @@ async function startGateway(id) {
       HISTORY_SIZE: '20',
       SHUTDOWN_DRAIN_MS: '8000',
       LOG_LEVEL: 'warn',
+      HOOKS_SECRET,
+      WEBHOOK_URL: `${BACKEND}/webhooks`,
+      NAMESPACES_FILE,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -97,7 +137,11 @@ class Client {
   constructor(index) {
     this.index = index;
     this.sub = `user-${index}`;
-    this.channels = [`chat:room-${index % 6}`, 'public:ticker'];
+    this.channels = [
+      `chat:room-${index % 6}`,
+      'public:ticker',
+      ...(index % 3 === 0 ? [`orders:o-${index}`] : []),
+    ];
     this.polling = index % 4 === 0;
     this.preferred = index % 2;
     this.away = false;
@@ -201,9 +245,19 @@ async function tickerTraffic() {
     await sleep(1000);
   }
 }
+/** Clients asking the backend of `orders` about their order (a forwarded command). */
+async function orderTraffic() {
+  while (publishing) {
+    const client = clients[3 * Math.floor(Math.random() * (CLIENTS / 3))];
+    if (client.socket?.connected)
+      client.socket.emit('orders.track', { id: `o-${client.index}` }, () => undefined);
+    await sleep(300);
+  }
+}
 let chatRate = 250;
 void chatTraffic(() => chatRate);
 void tickerTraffic();
+void orderTraffic();
 
 const at = (seconds) => sleep(Math.max(0, started + seconds * 1000 - Date.now()));
 const log = (text) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)} s] ${text}\n`);
@@ -281,8 +335,10 @@ log('reconnect storm: half the clients lose their transport and come back with `
 for (const client of clients.filter((c) => c.index % 2 === 0)) client.drop();
 
 await at(42);
-log("Redis drops gw-a's connections (CLIENT KILL): it reconnects");
+log("Redis drops gw-a's connections (CLIENT KILL): it reconnects; the webhook endpoint fails for 8 s");
 await killRedisConnections(gateways[0]);
+webhooksFailing = true;
+setTimeout(() => (webhooksFailing = false), 8_000);
 
 await at(50);
 log('ten clients go away while their rooms are busy (their gap outgrows HISTORY_SIZE)');
@@ -311,6 +367,7 @@ clearInterval(scraper);
 for (const client of clients) client.stop();
 for (const gateway of gateways) gateway.child.kill('SIGTERM');
 await Promise.all(gateways.map((g) => g.exited));
+backend.close();
 
 const redis = new Redis(REDIS_URL);
 let cursor = '0';

@@ -169,6 +169,7 @@ export class GatewayMetrics {
       ['command', ['ok', 'error', 'unavailable']],
     ] as const) {
       for (const result of results) this.proxyCalls.labels(kind, result).inc(0);
+      this.proxyCallDuration.zero({ kind });
     }
     for (const kind of ['publication', 'idempotency']) this.memoryTrimmed.labels(kind).inc(0);
     for (const reason of ['wrong_password', 'unknown_user', 'throttled'])

@@ -134,6 +134,8 @@ describe('Grafana dashboard deploy/grafana/switchboard.json', () => {
       'switchboard_webhook_queue_depth',
       'switchboard_webhook_events_dropped_total',
       'switchboard_proxy_calls_total',
+      'switchboard_webhook_delivery_lag_seconds_bucket',
+      'switchboard_proxy_call_seconds_bucket',
     ];
     expect(required.filter((name) => !used.has(name))).toEqual([]);
     // Refused commands are the non-ok results, not all of them.
