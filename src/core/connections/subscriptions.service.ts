@@ -101,8 +101,9 @@ export class SubscriptionsService {
       const result = since
         ? await this.backend.run('recover', () => this.log.recover(name, since))
         : await this.backend.run('top', () => this.log.top(name));
-      // Occupancy before presence, and presence out before occupancy (see `release`): the
-      // channel is occupied before its first user joins and vacated after its last one left.
+      // Occupancy before presence, and presence out before occupancy (`unsubscribeNow`,
+      // `releaseAll`): a channel is occupied before its first user joins and vacated after its
+      // last one left (the order their webhook events take).
       if (isNew) {
         this.stillConnected(socket);
         await this.occupy(socket, name);
