@@ -24,7 +24,9 @@ const INFRASTRUCTURE = new Set([
   'hooks',
   'conformance',
 ]);
-const CORE_MAY_USE = new Set(['core', 'auth', 'config', 'metrics', 'validation']);
+/** Below the core: shared by it and the edges, and importing nothing above them. */
+const BELOW_CORE = new Set(['auth', 'config', 'metrics', 'validation', 'types']);
+const CORE_MAY_USE = new Set(['core', ...BELOW_CORE]);
 
 /** The top folder of src/ a file lies in ('' for a file directly in src/), or undefined outside src/. */
 function areaOf(file, src) {
@@ -41,6 +43,7 @@ export default {
     schema: [],
     messages: {
       coreImport: 'the core must not import from src/{{area}}/ (it knows no domain, no http/, no admin/)',
+      belowCore: 'src/{{from}}/ lies below the core: it must not import from src/{{area}}/',
       moduleApi: 'a domain module uses the core only through its module API: import from core/index.js',
     },
   },
@@ -55,7 +58,9 @@ export default {
       const target = path.resolve(path.dirname(file), specifier);
       const to = areaOf(target, src);
       if (to === undefined || to === from) return;
-      if (from === 'core' && !CORE_MAY_USE.has(to)) {
+      if (BELOW_CORE.has(from) && !BELOW_CORE.has(to)) {
+        context.report({ node: node.source, messageId: 'belowCore', data: { from, area: to || '.' } });
+      } else if (from === 'core' && !CORE_MAY_USE.has(to)) {
         context.report({ node: node.source, messageId: 'coreImport', data: { area: to || '.' } });
       } else if (from !== '' && !INFRASTRUCTURE.has(from) && to === 'core') {
         if (path.relative(path.join(src, 'core'), target) !== 'index.js') {

@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { DocsModule } from './docs/docs.module.js';
-import { appLoggerModule } from './config/app-logger.module.js';
+import { appLoggerModule } from './app-logger.module.js';
 import { AppConfigModule, type EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { isDevelopmentEnvironment } from './config/env.dto.js';

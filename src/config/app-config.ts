@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { WebhookEventType } from '@switchboard/protocol';
-import { loadNamespacesFile, type NamespaceSpec } from '../hooks/namespaces-file.js';
+import { loadNamespacesFile, type NamespaceSpec } from './namespaces-file.js';
 import { type EnvDto, isDevelopmentEnvironment } from './env.dto.js';
 
 export type RedisTopology =

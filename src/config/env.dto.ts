@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { WEBHOOK_EVENT_TYPES } from '@switchboard/protocol';
 import { Transform } from 'class-transformer';
-import { isHttpUrl } from '../hooks/namespaces-file.js';
+import { isHttpUrl } from './namespaces-file.js';
 import {
   IsIn,
   IsInt,

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { loadNamespacesFile, NamespacesFileError } from '../hooks/namespaces-file.js';
+import { loadNamespacesFile, NamespacesFileError } from './namespaces-file.js';
 import { EnvDto, isDevelopmentEnvironment } from './env.dto.js';
 
 /** Thrown for a bad environment; its message is one line that names the variable. */

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { appLoggerModule } from '../config/app-logger.module.js';
+import { appLoggerModule } from '../app-logger.module.js';
 import { AppConfigModule, type EnvSource } from '../config/config.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { ShutdownDrain } from '../core/connections/shutdown-drain.js';

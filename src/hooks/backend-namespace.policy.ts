@@ -4,7 +4,7 @@ import type { ChannelPolicy, NamespaceDeclaration } from '../core/channels/chann
 import { BackendUnavailableError, GatewayError } from '../core/errors/gateway.error.js';
 import type { BackendNamespaces } from './backend-namespaces.js';
 import { BACKEND_UNAVAILABLE } from './backend-proxy.client.js';
-import type { NamespaceSpec } from './namespaces-file.js';
+import type { NamespaceSpec } from '../config/namespaces-file.js';
 
 /** The user a backend decides for: the token's claims (contract §8). */
 export function hookUser(principal: Principal): HookUser {

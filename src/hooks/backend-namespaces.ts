@@ -7,7 +7,7 @@ import {
   type SubscribeDecision,
 } from './backend-proxy.client.js';
 import type { HookHttpClient } from './hook-http.client.js';
-import { namespaceClash, type NamespaceSpec } from './namespaces-file.js';
+import { namespaceClash, type NamespaceSpec } from '../config/namespaces-file.js';
 
 /**
  * The namespaces of `NAMESPACES_FILE` and the way to ask their backends: what the channel

@@ -7,7 +7,7 @@ import {
 } from '@switchboard/protocol';
 import type { HookCallResult, HookHttpClient } from './hook-http.client.js';
 import { HookSigner } from './hook-signer.js';
-import type { NamespaceSpec } from './namespaces-file.js';
+import type { NamespaceSpec } from '../config/namespaces-file.js';
 
 /** The message of every failure to get a decision (contract §8): never an allow. */
 export const BACKEND_UNAVAILABLE = 'backend unavailable';

@@ -4,7 +4,7 @@ import type { CommandHandler } from '../core/connections/commands/command-table.
 import type { BackendNamespaces } from './backend-namespaces.js';
 import { hookUser } from './backend-namespace.policy.js';
 import { BACKEND_UNAVAILABLE } from './backend-proxy.client.js';
-import type { NamespaceSpec } from './namespaces-file.js';
+import type { NamespaceSpec } from '../config/namespaces-file.js';
 
 const logger = new Logger('ForwardedCommand');
 

@@ -9,7 +9,7 @@ import {
 } from '../../src/hooks/backend-proxy.client.js';
 import { HookHttpClient } from '../../src/hooks/hook-http.client.js';
 import { HookSigner } from '../../src/hooks/hook-signer.js';
-import type { NamespaceSpec } from '../../src/hooks/namespaces-file.js';
+import type { NamespaceSpec } from '../../src/config/namespaces-file.js';
 import { type Answer, RecordingServer } from './support/recording-server.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;

@@ -1,7 +1,7 @@
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { REDACTED_LOG_PATHS } from '../http/log-redaction.js';
-import { AppConfig } from './app-config.js';
+import { REDACTED_LOG_PATHS } from './http/log-redaction.js';
+import { AppConfig } from './config/app-config.js';
 
 /** pino at `LOG_LEVEL`, every record tagged with the instance, credentials redacted. */
 export function appLoggerModule(): DynamicModule {
