@@ -54,6 +54,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // Every REST answer a test sees is checked against the gateway's OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/test/support/rest-answers.setup.ts'],
     },
     // Long fault injection runs (Redis frozen and killed under load, gateway processes killed,
     // the chaos run behind HAProxy): only in `npm run test:faults`, which CI runs after
@@ -66,6 +68,7 @@ export default {
             displayName: 'faults',
             testMatch: ['<rootDir>/test/faults/**/*.faults-spec.ts'],
             globalSetup: '<rootDir>/test/support/global-setup.ts',
+            setupFilesAfterEnv: ['<rootDir>/test/support/rest-answers.setup.ts'],
           },
         ]
       : []),

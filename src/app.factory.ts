@@ -74,6 +74,8 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
         'REST API of the Switchboard real-time gateway. Socket.IO commands and events: /docs/asyncapi.yaml',
       )
       .setVersion('1')
+      // 3.1: schemas are JSON Schema 2020-12, so `data` can say "any JSON value, null included".
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth()
       .build(),
   );

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { stringify } from 'yaml';
 import { buildAsyncApiDocument } from './asyncapi.document.js';
 
@@ -10,7 +10,11 @@ export class AsyncApiController {
 
   @Get('asyncapi.yaml')
   @Header('Content-Type', 'application/yaml; charset=utf-8')
-  @ApiOkResponse({ description: 'AsyncAPI 3 document of every Socket.IO command and event' })
+  @ApiProduces('application/yaml')
+  @ApiOkResponse({
+    description: 'AsyncAPI 3 document of every Socket.IO command and event',
+    schema: { type: 'string' },
+  })
   document(): string {
     return this.yaml;
   }

@@ -11,6 +11,7 @@ import { BatchPublishService } from './batch-publish.service.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
 
 /** The generic server publish API: any event into any known channel (role service). */
 @ApiTags('publish')
@@ -18,6 +19,7 @@ import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.d
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 413)
 @ApiExtraModels(PublishedDto, BatchItemFailedDto)
 @Controller('api/v1/publish')
 export class PublishController {
@@ -29,6 +31,7 @@ export class PublishController {
   @Post()
   @ApiOperation({ summary: 'Publish an event to a channel; subscribers receive it with its offset' })
   @ApiIdempotentPublish(PublishedDto)
+  @ApiErrors(404)
   async publish(
     @Body() { channel, event, data }: PublishDto,
     @IdempotencyKey() idempotencyKey: string | undefined,

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { NAME_PART_DESCRIPTION, NAME_PART_PATTERN, type ChatMessageAnswer } from '@switchboard/protocol';
@@ -23,8 +24,14 @@ export class ChatSendDto extends ChatTypingDto {
   clientId?: string;
 }
 
+@ClosedSchema()
 export class SystemMessageDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'Maintenance at 18:00 UTC' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'Maintenance at 18:00 UTC',
+    description: '1 to 4000 characters after trimming',
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 4000, { message: 'text must be 1 to 4000 characters after trimming' })
@@ -32,6 +39,6 @@ export class SystemMessageDto {
 }
 
 export class ChatMessageCreatedDto implements ChatMessageAnswer {
-  @ApiProperty() id!: string;
-  @ApiProperty() offset!: number;
+  @ApiProperty({ example: '6f1c2a8e-3b1d-4c55-9f5e-0d7b2c1a9e44' }) id!: string;
+  @ApiProperty({ type: 'integer', example: 42 }) offset!: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
 import { IDEMPOTENCY_KEY_PATTERN } from '../../http/idempotency-key.decorator.js';
 import { JsonData } from '../../http/json-data.decorator.js';
 import { PublishDto, PublishedDto } from './publish.dto.js';
@@ -7,9 +8,11 @@ import { PublishDto, PublishedDto } from './publish.dto.js';
 import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS } from '@switchboard/protocol';
 
 /** One publication of a batch: a `PublishDto` plus its own optional idempotency key. */
+@ClosedSchema()
 export class PublishBatchItemDto extends PublishDto {
   @ApiPropertyOptional({
-    pattern: '^[A-Za-z0-9_.:-]{1,128}$',
+    pattern: IDEMPOTENCY_KEY_PATTERN.source,
+    nullable: true,
     description: 'As the Idempotency-Key header of POST /api/v1/publish (and shared with it), per channel',
   })
   @IsOptional()
@@ -22,8 +25,15 @@ export class PublishBatchItemDto extends PublishDto {
  * bad item fails alone (in its result) instead of failing the whole request. They reach it
  * as sent (`@JsonData()`), their `data` untouched.
  */
+@ClosedSchema()
 export class PublishBatchDto {
-  @ApiProperty({ type: [PublishBatchItemDto], minItems: 1, maxItems: BATCH_MAX_ITEMS })
+  @ApiProperty({
+    type: [PublishBatchItemDto],
+    minItems: 1,
+    maxItems: BATCH_MAX_ITEMS,
+    description:
+      'An item that is not a valid publication fails alone: its result carries the error, the others are published',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(BATCH_MAX_ITEMS)
@@ -32,7 +42,7 @@ export class PublishBatchDto {
 }
 
 export class BatchItemErrorDto {
-  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', example: 404 }) statusCode!: number;
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     example: 'unknown channel namespace "nope"',

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
@@ -12,14 +13,22 @@ export class ChannelListQueryDto {
   @ApiPropertyOptional({
     description: 'Only channels whose name starts with this (e.g. `chat:` or `chat:team-`)',
     example: 'chat:',
+    type: String,
     default: '',
+    pattern: CHANNEL_PREFIX_PATTERN.source,
   })
   @IsOptional()
   @IsString()
   @Matches(CHANNEL_PREFIX_PATTERN, { message: 'prefix must be the start of a channel name (namespace:name)' })
   prefix = '';
 
-  @ApiPropertyOptional({ description: 'At most this many channels', default: 100, minimum: 1, maximum: 1000 })
+  @ApiPropertyOptional({
+    description: 'At most this many channels',
+    type: 'integer',
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -28,8 +37,10 @@ export class ChannelListQueryDto {
   limit = 100;
 }
 
+@ClosedSchema()
 export class DisconnectDto {
   @ApiPropertyOptional({
+    nullable: true,
     description:
       'false: a server disconnect (a standard client stays away); true: the transport is closed and the client reconnects',
     default: false,
@@ -39,8 +50,12 @@ export class DisconnectDto {
   reconnect?: boolean;
 }
 
+@ClosedSchema()
 export class RevokeDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    maximum: LATEST_BEFORE,
+    nullable: true,
     description:
       "Seconds since the epoch: the user's tokens with an `iat` below it (or without `iat`) are refused. " +
       'Default: the end of the current second (every token issued so far).',
@@ -56,8 +71,10 @@ export class RevokeDto {
 
 export class ChannelOccupancyDto {
   @ApiProperty({ example: 'chat:lobby' }) channel!: string;
-  @ApiProperty({ description: 'Subscribed connections, on every instance', example: 3 }) subscribers!: number;
-  @ApiProperty({ description: 'Distinct users (`sub`) among them', example: 2 }) users!: number;
+  @ApiProperty({ type: 'integer', description: 'Subscribed connections, on every instance', example: 3 })
+  subscribers!: number;
+  @ApiProperty({ type: 'integer', description: 'Distinct users (`sub`) among them', example: 2 })
+  users!: number;
 }
 
 export class ChannelListDto {
@@ -67,18 +84,24 @@ export class ChannelListDto {
 
 export class ChannelInfoDto extends ChannelOccupancyDto {
   @ApiProperty({ example: 'k3j9' }) epoch!: string;
-  @ApiProperty({ description: "The channel's current top offset (0 when empty)", example: 42 })
+  @ApiProperty({
+    type: 'integer',
+    description: "The channel's current top offset (0 when empty)",
+    example: 42,
+  })
   offset!: number;
 }
 
 export class DisconnectedDto {
   @ApiProperty({ example: 'alice' }) userId!: string;
-  @ApiProperty({ description: 'Connections closed, on every instance', example: 2 }) disconnected!: number;
+  @ApiProperty({ type: 'integer', description: 'Connections closed, on every instance', example: 2 })
+  disconnected!: number;
 }
 
 export class RevokedDto extends DisconnectedDto {
   @ApiProperty({
     description: 'The revocation now in force: tokens with an `iat` below it are refused',
+    type: 'integer',
     example: 1732300001,
   })
   before!: number;
@@ -87,6 +110,6 @@ export class RevokedDto extends DisconnectedDto {
 export class UnsubscribedDto {
   @ApiProperty({ example: 'chat:lobby' }) channel!: string;
   @ApiProperty({ example: 'alice' }) userId!: string;
-  @ApiProperty({ description: 'Connections unsubscribed, on every instance', example: 1 })
+  @ApiProperty({ type: 'integer', description: 'Connections unsubscribed, on every instance', example: 1 })
   unsubscribed!: number;
 }

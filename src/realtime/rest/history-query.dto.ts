@@ -5,6 +5,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 export class HistoryQueryDto {
   @ApiPropertyOptional({
     description: 'Return publications with offsets above this one',
+    type: 'integer',
     default: 0,
     minimum: 0,
   })
@@ -16,6 +17,7 @@ export class HistoryQueryDto {
 
   @ApiPropertyOptional({
     description: 'At most this many publications',
+    type: 'integer',
     default: 100,
     minimum: 1,
     maximum: 1000,
