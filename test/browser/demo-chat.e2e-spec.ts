@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import type { Principal } from '../../src/auth/principal.js';
-import { SocketServerRef } from '../../src/realtime/socket-server.ref.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import {
@@ -28,13 +26,22 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     return chromium.open(gateway.url + path, options);
   }
 
-  /** Disconnects every socket of `sub` from the server side ('io server disconnect': no automatic retry). */
-  function disconnectServerSide(sub: string): number {
-    const sockets = [...gateway.app.get(SocketServerRef).server.of('/').sockets.values()].filter(
-      (socket) => (socket.data as { principal?: Principal }).principal?.sub === sub,
+  /**
+   * Ends every connection of `sub` as a backend does, through the control API: a server
+   * disconnect, which a standard client does not retry (the demo's own admin panel does the same).
+   */
+  async function disconnectServerSide(sub: string): Promise<number> {
+    const answer = await request<{ disconnected: number }>(
+      gateway.url,
+      'POST',
+      `/api/v1/users/${sub}/disconnect`,
+      {
+        token: gateway.token({ sub: 'backend', roles: ['service'] }),
+        body: { reconnect: false },
+      },
     );
-    for (const socket of sockets) socket.disconnect(true);
-    return sockets.length;
+    expect(answer.status).toBe(200);
+    return answer.body.disconnected;
   }
 
   beforeAll(async () => {
@@ -187,55 +194,61 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     expect([...new Uint8Array(await ico.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
   });
 
-  it('disconnected by the server: composer disabled, presence offline, until Reconnect', async () => {
-    // A room of their own: its list holds only what this test says.
-    const standup = 'standup';
-    const gina = await openPage();
-    await signIn(gina, 'gina', 'Gina', standup);
-    const hank = await openPage();
-    await signIn(hank, 'hank', 'Hank', standup);
-    await gina.locator('#presence li[data-user="hank"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.fill('#text', 'half-typed');
-    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('online');
+  it.each([
+    ['WebSocket', '/'],
+    ['long-polling', '/?transport=polling'],
+  ])(
+    'disconnected by the server (%s): composer disabled, presence offline, until Reconnect',
+    async (transport, path) => {
+      // A room of their own: its list holds only what this test says.
+      const standup = `standup-${transport}`;
+      const gina = await openPage(path);
+      await signIn(gina, 'gina', 'Gina', standup);
+      const hank = await openPage();
+      await signIn(hank, 'hank', 'Hank', standup);
+      await gina.locator('#presence li[data-user="hank"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.fill('#text', 'half-typed');
+      expect(await gina.locator('#presence').getAttribute('data-state')).toBe('online');
 
-    expect(disconnectServerSide('gina')).toBe(1);
-    await gina.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.locator('#text:disabled').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#send').isDisabled()).toBe(true);
-    expect(await gina.locator('#notify-me').isDisabled()).toBe(true);
-    expect(await gina.locator('#text').inputValue()).toBe('half-typed');
-    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('offline');
-    expect(await gina.locator('#presence-state').textContent()).toContain('offline');
-    expect(await gina.locator('#connection').isVisible()).toBe(true);
-    expect(await gina.locator('#connection-text').textContent()).toContain('server disconnected');
-    expect(await gina.locator('#reconnect').isVisible()).toBe(true);
-    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Disconnected at');
-    // The room saw her go; she is not retried automatically (a server disconnect is final).
-    await hank
-      .locator('#presence li[data-user="gina"]')
-      .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
-    await say(hank, 'Gina, are you there?');
-    expect(await gina.locator('#badge').getAttribute('data-state')).toBe('offline');
+      expect(await disconnectServerSide('gina')).toBe(1);
+      await gina.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.locator('#text:disabled').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#send').isDisabled()).toBe(true);
+      expect(await gina.locator('#notify-me').isDisabled()).toBe(true);
+      expect(await gina.locator('#text').inputValue()).toBe('half-typed');
+      expect(await gina.locator('#presence').getAttribute('data-state')).toBe('offline');
+      expect(await gina.locator('#presence-state').textContent()).toContain('offline');
+      expect(await gina.locator('#connection').isVisible()).toBe(true);
+      expect(await gina.locator('#connection-text').textContent()).toBe('The server ended this session.');
+      expect(await gina.locator('#reconnect').isVisible()).toBe(true);
+      expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Disconnected at');
+      // The room saw her go; she is not retried automatically (a server disconnect is final).
+      await hank
+        .locator('#presence li[data-user="gina"]')
+        .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await say(hank, 'Gina, are you there?');
+      expect(await gina.locator('#badge').getAttribute('data-state')).toBe('offline');
 
-    await gina.click('#reconnect');
-    await gina
-      .locator('#badge[data-state="online"][data-reconnects="1"]')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#send').isEnabled()).toBe(true);
-    expect(await gina.locator('#connection').isHidden()).toBe(true);
-    await gina
-      .locator('#presence[data-state="online"] li[data-user="hank"]')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#presence li').allTextContents()).toEqual(['Gina', 'Hank']);
-    expect(await gina.locator('#presence-state').textContent()).toBe('');
-    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
-    // What was said while she was away arrives by recovery, after the notice.
-    await message(gina, 'Gina, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await messageList(gina)).toEqual(['[connection]', 'Gina, are you there?']);
-    await hank.locator('#presence li[data-user="gina"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.fill('#text', 'back again');
-    await gina.click('#send');
-    await message(hank, 'back again').waitFor({ timeout: UI_TIMEOUT_MS });
-  });
+      await gina.click('#reconnect');
+      await gina
+        .locator('#badge[data-state="online"][data-reconnects="1"]')
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#send').isEnabled()).toBe(true);
+      expect(await gina.locator('#connection').isHidden()).toBe(true);
+      await gina
+        .locator('#presence[data-state="online"] li[data-user="hank"]')
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#presence li').allTextContents()).toEqual(['Gina', 'Hank']);
+      expect(await gina.locator('#presence-state').textContent()).toBe('');
+      expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
+      // What was said while she was away arrives by recovery, after the notice.
+      await message(gina, 'Gina, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await messageList(gina)).toEqual(['[connection]', 'Gina, are you there?']);
+      await hank.locator('#presence li[data-user="gina"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.fill('#text', 'back again');
+      await gina.click('#send');
+      await message(hank, 'back again').waitFor({ timeout: UI_TIMEOUT_MS });
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { GatewayMetrics } from '../../metrics/gateway-metrics.js';
 import { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
+import { serverDisconnect } from '../connections/server-disconnect.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
@@ -113,7 +114,7 @@ export class LocalControl {
       ts: Date.now(),
     });
     if (data.reconnect) socket.conn.close();
-    else socket.disconnect(true);
+    else serverDisconnect(socket);
   }
 
   /** This instance's connected sockets of `userId` (a copy: terminating one removes it). */

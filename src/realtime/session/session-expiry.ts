@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
+import { serverDisconnect } from '../connections/server-disconnect.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 
@@ -79,6 +80,6 @@ export class SessionExpiry implements OnModuleDestroy {
       data: { exp },
       ts: this.now(),
     });
-    socket.disconnect(true);
+    serverDisconnect(socket);
   }
 }
