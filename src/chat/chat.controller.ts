@@ -25,7 +25,12 @@ export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   @Post('rooms/:room/messages')
-  @ApiOperation({ summary: 'Post a system message (from.system: true) to chat:{room} (role service)' })
+  @ApiOperation({
+    summary: 'Post a system message to chat:{room} (role service)',
+    description:
+      'Subscribers get `chat.message` with `from: { userId: <your sub>, name: "System", system: true }`: ' +
+      "the room hears it from the system, not from the service token's display name.",
+  })
   @ApiNamePartParam('room', 'lobby')
   @ApiIdempotentPublish(ChatMessageCreatedDto)
   async post(

@@ -163,7 +163,9 @@ export const EVENTS: Record<DocumentedEvent, { summary: string; payload: Schema 
     payload: ref('Publication'),
   },
   'chat.message': {
-    summary: 'A chat message publication (data: id, room, text, from, clientId?)',
+    summary:
+      'A chat message publication (data: id, room, text, from { userId, name? }, clientId?); one a backend ' +
+      'posted through REST has from { userId: <the service>, name: "System", system: true }',
     payload: ref('Publication'),
   },
   notification: {

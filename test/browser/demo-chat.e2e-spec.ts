@@ -13,7 +13,11 @@ import {
   useChromium,
 } from './support/browser.js';
 
-/** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
+/**
+ * Where the demo screenshot lands (Debian's Chromium through playwright-core, 1100×720);
+ * docs/demo.png is a copy of it, taken by hand (`cp test-results/demo.png docs/`), so that test
+ * runs never change the repository.
+ */
 const SCREENSHOT = 'test-results/demo.png';
 
 describe('demo page in Chromium: chat, presence, notifications', () => {
@@ -85,7 +89,13 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     });
     expect(await badge.textContent()).toBe(`chat:${room} @ 3`);
 
-    // For the screenshot: a notification in the panel and Bob typing.
+    // For the screenshot: a backend's message, a notification in the panel and Bob typing.
+    const announced = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${room}/messages`, {
+      token: gateway.token({ sub: 'deploy-bot', roles: ['service'] }),
+      body: { text: 'Staging deploy finished: all checks green' },
+    });
+    expect(announced.status).toBe(201);
+    await message(alice, 'Staging deploy finished').waitFor({ timeout: UI_TIMEOUT_MS });
     const notified = await request(gateway.url, 'POST', '/api/v1/notifications', {
       token: gateway.token({ sub: 'backend', roles: ['service'] }),
       body: { userId: 'alice', title: 'Deploy approved', body: 'staging → production at 18:00 UTC' },
@@ -177,6 +187,73 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     expect(await pageWidth()).toBeLessThanOrEqual(390);
     const send = await phone.locator('#send').boundingBox();
     expect(send && send.x + send.width).toBeLessThanOrEqual(390);
+  });
+
+  it('an empty room says so; a REST system message reads as from the system, not the service', async () => {
+    const quiet = 'quiet-room';
+    const ivy = await openPage();
+    await signIn(ivy, 'ivy', 'Ivy', quiet);
+    const emptyText = () =>
+      ivy.locator('#messages').evaluate((list) => getComputedStyle(list, '::before').content);
+    expect(await emptyText()).toBe(`"No messages in #${quiet} yet. Say hello!"`);
+
+    // A service whose token has a display name of its own, as the development sample token does.
+    const posted = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${quiet}/messages`, {
+      token: gateway.token({ sub: 'ivy', name: 'Developer', roles: ['service'] }),
+      body: { text: 'Maintenance at 18:00 UTC' },
+    });
+    expect(posted.status).toBe(201);
+    const line = message(ivy, 'Maintenance at 18:00 UTC');
+    await line.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await emptyText()).toBe('none');
+    const author = line.locator('.author');
+    expect(await author.textContent()).toBe('System');
+    expect(await author.getAttribute('class')).toBe('author system');
+    expect(await author.getAttribute('title')).toBe('Posted through the REST API by the service ivy');
+    // Posted with Ivy's own id, yet not shown as her own message.
+    expect(await line.getAttribute('class')).toBe('message');
+  });
+
+  it('a notification prints its time once; on a phone, one below the fold raises a signal', async () => {
+    // A busy room: its message list fills most of the screen, so the notifications are below it.
+    const busy = 'busy-room';
+    const service = gateway.token({ sub: 'backend', roles: ['service'] });
+    for (let n = 1; n <= 20; n++) {
+      const posted = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${busy}/messages`, {
+        token: service,
+        body: { text: `Status update ${n}` },
+      });
+      expect(posted.status).toBe(201);
+    }
+    const phone = await openPage('/', PHONE);
+    await signIn(phone, 'jack', 'Jack', busy);
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    const card = phone.locator('#notifications-card');
+    expect(await card.isVisible()).toBe(true);
+    expect(await card.evaluate((node) => node.getBoundingClientRect().top > window.innerHeight)).toBe(true);
+
+    const signal = phone.locator('#notification-signal');
+    expect(await signal.isHidden()).toBe(true);
+    // Pressed without scrolling to it (Playwright's click would bring the card into view).
+    await phone.locator('#notify-me').evaluate((button: HTMLButtonElement) => button.click());
+    await signal.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await signal.textContent()).toBe('1 new notification ↓');
+    const sent = await request(gateway.url, 'POST', '/api/v1/notifications', {
+      token: service,
+      body: { userId: 'jack', title: 'Build finished' },
+    });
+    expect(sent.status).toBe(201);
+    await phone.locator('#notification-signal', { hasText: '2 new notifications ↓' }).waitFor({
+      timeout: UI_TIMEOUT_MS,
+    });
+
+    await signal.click();
+    await signal.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    expect(await card.evaluate((node) => node.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    const test = phone.locator('#notifications li', { hasText: 'Test notification' });
+    const times = (await test.textContent())?.match(/\d{1,2}:\d{2}:\d{2}/g) ?? [];
+    expect(times).toHaveLength(1);
+    expect(await test.locator('time').count()).toBe(1);
   });
 
   it('serves its favicon, as SVG and as favicon.ico', async () => {
