@@ -5,6 +5,7 @@ import { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ClusterCommand } from '../cluster/cluster-command.js';
 import { addTo, membersOf, type OneOrMany, removeFrom } from '../connections/one-or-many.js';
 import { serverDisconnect } from '../connections/server-disconnect.js';
+import { loseTransport } from '../connections/transport-loss.js';
 import { ServerEmitter } from '../emitter/server-emitter.js';
 import type { GatewaySocket } from '../realtime.events.js';
 import { RevocationRegistry } from '../revocation/revocation-registry.js';
@@ -104,8 +105,8 @@ export class LocalControl {
   /**
    * `session.terminated`, then the close. Both go out in order on the connection: Engine.IO
    * closes a transport only once its buffer drained, so the event always arrives first.
-   * `reconnect: false` is a server disconnect (a stock client stays away); `true` closes the
-   * transport only (`transport close`: the client reconnects by itself).
+   * `reconnect: false` is a server disconnect (a stock client stays away); `true` ends the
+   * transport only, as a lost one (the client reconnects by itself; see loseTransport).
    */
   private terminate(socket: GatewaySocket, data: Termination): void {
     this.emitter.toSocket(socket, 'session.terminated', {
@@ -113,7 +114,7 @@ export class LocalControl {
       data,
       ts: Date.now(),
     });
-    if (data.reconnect) socket.conn.close();
+    if (data.reconnect) loseTransport(socket.conn);
     else serverDisconnect(socket);
   }
 
