@@ -1,10 +1,13 @@
 export interface Prerequisite {
   /** A command looked up on PATH (and the sbin directories), or an absolute path. */
   program: string;
+  /** A module that `program` (Debian's Python) must import. */
+  module?: string;
   /** The Debian package that installs it. */
   debian: string;
 }
 export const CHROMIUM: string;
+export const PYTHON: string;
 export const SBIN: string[];
 export const PREREQUISITES: Prerequisite[];
 export function locate(
@@ -20,4 +23,5 @@ export function plan(options: {
   path: string | undefined;
   uid: number | undefined;
   executable?: (file: string) => boolean;
+  importable?: (module: string) => boolean;
 }): Plan;

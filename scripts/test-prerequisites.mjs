@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What `npm test` needs besides Node.js and the npm packages: the programs the e2e tests start
 // (redis-server and redis-cli for private Redis servers and clusters, haproxy in front of
-// gateway processes, Debian's Chromium for the browser tests). npm runs this before the suite
+// gateway processes, Debian's Chromium for the browser tests, Debian's python3-socketio as a
+// third-party client, with the modules of its two transports). npm runs this before the suite
 // (`pretest`). When something is missing it installs the Debian packages, as CI on a clean
 // machine must, but only when it may: as root, with apt-get on PATH. Otherwise it stops at
 // once with one line naming the install command, instead of letting a third of the suite fail
@@ -15,14 +16,28 @@ import { fileURLToPath } from 'node:url';
 
 /** Debian's Chromium, where the browser tests launch it (never a downloaded browser). */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Python, whose packages hold the Python client (a pyenv `python3` on PATH would not). */
+export const PYTHON = '/usr/bin/python3';
 
-/** Each program the suite starts, how it is found, and the Debian package that brings it. */
+/**
+ * Each program the suite starts (or Python module it imports), how it is found, and the
+ * Debian package that brings it.
+ */
 export const PREREQUISITES = [
   { program: 'redis-server', debian: 'redis-server' },
   { program: 'redis-cli', debian: 'redis-tools' },
   { program: 'haproxy', debian: 'haproxy' },
   { program: CHROMIUM, debian: 'chromium' },
+  { program: PYTHON, module: 'socketio', debian: 'python3-socketio' },
+  { program: PYTHON, module: 'requests', debian: 'python3-requests' },
+  { program: PYTHON, module: 'websocket', debian: 'python3-websocket' },
 ];
+
+/** Whether Debian's Python imports `module`. */
+const canImport = (module) => spawnSync(PYTHON, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+
+/** How a prerequisite is named in the one line. */
+const nameOf = ({ program, module }) => (module ? `${module} (Python module)` : program);
 
 const isExecutable = (file) => {
   try {
@@ -54,9 +69,12 @@ export const SBIN = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
  * `{ action: 'none' }`, `{ action: 'install', packages }` (root with apt-get), or
  * `{ action: 'stop', line }` with the one line that names the install command.
  */
-export function plan({ path, uid, executable = isExecutable }) {
+export function plan({ path, uid, executable = isExecutable, importable = canImport }) {
   const searched = [path ?? '', ...SBIN].join(delimiter);
-  const missing = PREREQUISITES.filter(({ program }) => !locate(program, searched, executable));
+  const missing = PREREQUISITES.filter(
+    ({ program, module }) =>
+      !locate(program, searched, executable) || (module !== undefined && !importable(module)),
+  );
   if (missing.length === 0) return { action: 'none', missing };
   const packages = [...new Set(missing.map(({ debian }) => debian))];
   if (uid === 0 && locate('apt-get', searched, executable)) return { action: 'install', missing, packages };
@@ -66,7 +84,7 @@ export function plan({ path, uid, executable = isExecutable }) {
     missing,
     packages,
     line:
-      `npm test needs ${missing.map(({ program }) => program).join(', ')}: install with ` +
+      `npm test needs ${missing.map(nameOf).join(', ')}: install with ` +
       `"${sudo}apt-get install -y --no-install-recommends ${packages.join(' ')}" ` +
       `(Debian or Ubuntu; elsewhere, the packages of the same names), then run npm test again`,
   };
@@ -94,7 +112,7 @@ function main() {
     run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...decided.packages]);
   const still = plan({ path: process.env.PATH, uid: process.getuid?.() });
   if (installed && still.action === 'none') return 0;
-  const programs = still.missing.map(({ program }) => program).join(', ');
+  const programs = still.missing.map(nameOf).join(', ');
   process.stderr.write(`test-prerequisites: apt-get did not install ${programs}; see above\n`);
   return 1;
 }

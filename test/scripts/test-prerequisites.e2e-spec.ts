@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, plan, SBIN } from '../../scripts/test-prerequisites.mjs';
+import { CHROMIUM, plan, PYTHON, SBIN } from '../../scripts/test-prerequisites.mjs';
 
 /**
  * `npm test` on a machine with only Node.js and Redis: scripts/test-prerequisites.mjs (npm's
@@ -19,11 +19,19 @@ const holding =
   (file: string): boolean =>
     files.includes(file);
 
-const EVERYTHING = ['/usr/bin/redis-server', '/usr/bin/redis-cli', '/usr/sbin/haproxy', CHROMIUM];
+const EVERYTHING = ['/usr/bin/redis-server', '/usr/bin/redis-cli', '/usr/sbin/haproxy', CHROMIUM, PYTHON];
+/** Python modules, as Debian's Python would import them. */
+const importing =
+  (...modules: string[]) =>
+  (module: string): boolean =>
+    modules.includes(module);
+const ALL_MODULES = importing('socketio', 'requests', 'websocket');
 
 describe('test prerequisites (scripts/test-prerequisites.mjs)', () => {
   it('does nothing when every program is there, haproxy found in /usr/sbin off a user PATH', () => {
-    expect(plan({ path: '/usr/bin:/bin', uid: 1000, executable: holding(...EVERYTHING) })).toMatchObject({
+    expect(
+      plan({ path: '/usr/bin:/bin', uid: 1000, executable: holding(...EVERYTHING), importable: ALL_MODULES }),
+    ).toMatchObject({
       action: 'none',
       missing: [],
     });
@@ -34,16 +42,21 @@ describe('test prerequisites (scripts/test-prerequisites.mjs)', () => {
     const decided = plan({
       path: '/usr/bin:/bin',
       uid: 0,
-      executable: holding('/usr/bin/apt-get', '/usr/bin/redis-server', '/usr/bin/redis-cli'),
+      executable: holding('/usr/bin/apt-get', '/usr/bin/redis-server', '/usr/bin/redis-cli', PYTHON),
+      importable: importing('requests', 'websocket'),
     });
-    expect(decided).toMatchObject({ action: 'install', packages: ['haproxy', 'chromium'] });
+    expect(decided).toMatchObject({
+      action: 'install',
+      packages: ['haproxy', 'chromium', 'python3-socketio'],
+    });
   });
 
   it('as another user: stops with one line naming the exact install command, with sudo', () => {
     const decided = plan({
       path: '/usr/bin:/bin',
       uid: 1000,
-      executable: holding('/usr/bin/apt-get', '/usr/sbin/haproxy'),
+      executable: holding('/usr/bin/apt-get', '/usr/sbin/haproxy', PYTHON),
+      importable: ALL_MODULES,
     });
     expect(decided).toMatchObject({ action: 'stop', packages: ['redis-server', 'redis-tools', 'chromium'] });
     expect(decided.action === 'stop' && decided.line).toBe(
@@ -54,10 +67,26 @@ describe('test prerequisites (scripts/test-prerequisites.mjs)', () => {
   });
 
   it('as root without apt-get (not Debian): stops too, naming the command without sudo', () => {
-    const decided = plan({ path: '/usr/bin', uid: 0, executable: holding(...EVERYTHING.slice(1)) });
+    const decided = plan({
+      path: '/usr/bin',
+      uid: 0,
+      executable: holding(...EVERYTHING.slice(1)),
+      importable: ALL_MODULES,
+    });
     expect(decided).toMatchObject({ action: 'stop', packages: ['redis-server'] });
     expect(decided.action === 'stop' && decided.line).toContain(
       '"apt-get install -y --no-install-recommends redis-server"',
+    );
+  });
+
+  it("without Debian's Python: its client and both its transports are missing, one package each", () => {
+    const decided = plan({ path: '/usr/bin', uid: 1000, executable: holding(...EVERYTHING.slice(0, 4)) });
+    expect(decided).toMatchObject({
+      action: 'stop',
+      packages: ['python3-socketio', 'python3-requests', 'python3-websocket'],
+    });
+    expect(decided.action === 'stop' && decided.line).toMatch(
+      /^npm test needs socketio \(Python module\), requests \(Python module\), websocket \(Python module\): /,
     );
   });
 
