@@ -1,8 +1,10 @@
+import { APP_VERSION } from '../config/app-version.js';
 import { COMMANDS, EVENTS, SCHEMAS } from './json-schemas.js';
 
 /**
  * The AsyncAPI 3 description of the Socket.IO interface, built from the same catalog the
- * tests check against the live gateway, so a command cannot exist undocumented.
+ * tests check against the live gateway, so a command cannot exist undocumented. It has no
+ * `servers`: where the gateway is, only a request to it can tell (see AsyncApiController).
  */
 export function buildAsyncApiDocument(): Record<string, unknown> {
   const messages: Record<string, unknown> = {};
@@ -41,19 +43,11 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
     asyncapi: '3.0.0',
     info: {
       title: 'Switchboard',
-      version: '1.0.0',
+      version: APP_VERSION,
       description:
         'Socket.IO v4 interface of the Switchboard gateway: path /socket.io, namespace /, transports polling and websocket. ' +
         'Authenticate with a JWT in the handshake `auth.token` (or `Authorization: Bearer`). Every command takes an ack ' +
         'callback answered with `{ ok: true, data }` or `{ ok: false, error }`.',
-    },
-    servers: {
-      gateway: {
-        host: 'localhost:3000',
-        protocol: 'ws',
-        pathname: '/socket.io',
-        description: 'Socket.IO over WebSocket or long-polling',
-      },
     },
     defaultContentType: 'application/json',
     channels: { socket: { address: '/', title: 'Default Socket.IO namespace', messages: channelMessages } },
