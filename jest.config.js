@@ -55,6 +55,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      // Every REST answer a test sees is checked against the gateway's OpenAPI document.
+      setupFilesAfterEnv: ['<rootDir>/test/support/rest-answers.setup.ts'],
     },
     // Long runs (Redis frozen and killed under load, gateway processes killed, the chaos run
     // behind HAProxy, a module generated into a fresh copy and tested): only in `npm run test:faults`, which CI runs after
@@ -67,6 +69,7 @@ export default {
             displayName: 'faults',
             testMatch: ['<rootDir>/test/**/*.faults-spec.ts'],
             globalSetup: '<rootDir>/test/support/global-setup.ts',
+            setupFilesAfterEnv: ['<rootDir>/test/support/rest-answers.setup.ts'],
           },
         ]
       : []),

@@ -5,6 +5,7 @@ import { ConnectionPanel } from './connection-panel.js';
 import { Feed } from './feed.js';
 import { fetchDevToken, fetchJson, sendTestNotification } from './gateway-api.js';
 import { element, messageItem, notificationItem } from './list-items.js';
+import { NotificationSignal } from './notification-signal.js';
 import { PresenceList } from './presence-list.js';
 import { TypingLine } from './typing-line.js';
 
@@ -26,7 +27,10 @@ export class DemoSession {
     this.token = token;
     this.typing = new TypingLine($('typing'));
     $('messages').replaceChildren();
+    // Shown (by CSS) while the room has nothing to show.
+    $('messages').dataset.empty = `No messages in #${room} yet. Say hello!`;
     $('notifications').replaceChildren();
+    this.signal = new NotificationSignal($('notification-signal'), $('notifications-card'));
     this.messages = new Feed($('messages'), (p) => messageItem(p, sub));
     this.notifications = new Feed($('notifications'), notificationItem, true);
     this.presence = new PresenceList($('presence'), $('presence-state'), sub);
@@ -66,7 +70,7 @@ export class DemoSession {
   async start() {
     await this.client.connect();
     this.chat = await this.follow(this.chatChannel, this.messages, (item, p) => this.messageShown(item, p));
-    await this.follow(this.userChannel, this.notifications);
+    await this.follow(this.userChannel, this.notifications, (item) => item && this.signal.arrived());
     this.chat.on('presence.join', (event) => {
       this.presence.set(event.data, true);
       this.admin.refresh();
@@ -161,6 +165,7 @@ export class DemoSession {
     if (this.closing) return;
     this.renderBadge();
     this.presence.offline();
+    this.admin.offline();
     this.typing.clear();
     if (willReconnect) this.panel.offline('Connection lost — reconnecting…');
     else this.panel.offline(`${this.ending ?? 'The server disconnected this page.'}`, { canReconnect: true });
@@ -244,6 +249,7 @@ export class DemoSession {
   close() {
     this.closing = true;
     this.typing.clear();
+    this.signal.close();
     return this.client.close();
   }
 }

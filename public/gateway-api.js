@@ -23,7 +23,8 @@ export async function sendTestNotification(token) {
   const response = await fetch('/api/v1/dev/notify-me', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ title: 'Test notification', body: `sent at ${new Date().toLocaleTimeString()}` }),
+    // No time in the body: the card prints the notification's createdAt.
+    body: JSON.stringify({ title: 'Test notification', body: 'Sent from this page through the gateway' }),
   });
   if (!response.ok) throw await refusal(response, 'Notification refused');
 }

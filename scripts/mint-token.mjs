@@ -2,21 +2,48 @@
 // Prints a token signed with JWT_SECRET (from the environment, else ./.env, as the server reads
 // it), for curl and scripts: `TOKEN=$(npm run --silent token)`. Defaults are those of the
 // sample token a development server prints: sub `dev`, roles service+admin, chat:*, 24 h.
-//
-//   npm run --silent token -- --sub alice --name Alice --roles '' --channels 'chat:team-*' --ttl 3600
+// `--help` prints the options.
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import jwt from 'jsonwebtoken';
 
-const { values } = parseArgs({
-  options: {
-    sub: { type: 'string', default: 'dev' },
-    name: { type: 'string' },
-    roles: { type: 'string', default: 'service,admin' },
-    channels: { type: 'string', default: 'chat:*' },
-    ttl: { type: 'string', default: String(24 * 3600) },
-  },
-});
+const USAGE = `Usage: npm run --silent token -- [options]
+
+Prints a JWT signed with JWT_SECRET (from the environment, else ./.env), with iss/aud when
+JWT_ISSUER/JWT_AUDIENCE are set.
+
+Options:
+  --sub <id>          the user id (default: dev)
+  --name <name>       display name (default: Developer for sub dev, else none)
+  --roles <list>      comma-separated roles, '' for none (default: service,admin)
+  --channels <list>   comma-separated channels or prefixes ending in * (default: chat:*)
+  --ttl <seconds>     lifetime (default: 86400)
+  -h, --help          this text
+
+Example: TOKEN=$(npm run --silent token -- --sub alice --roles '' --channels 'chat:team-*' --ttl 3600)
+`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      sub: { type: 'string', default: 'dev' },
+      name: { type: 'string' },
+      roles: { type: 'string', default: 'service,admin' },
+      channels: { type: 'string', default: 'chat:*' },
+      ttl: { type: 'string', default: String(24 * 3600) },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (error) {
+  // An unknown or incomplete option: say which, then how to ask, never a stack trace.
+  process.stderr.write(`mint-token: ${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 if (existsSync('.env')) process.loadEnvFile('.env');
 const { JWT_SECRET: secret, JWT_ISSUER: issuer, JWT_AUDIENCE: audience } = process.env;
 if (!secret) {

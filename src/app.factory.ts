@@ -9,6 +9,7 @@ import { serveAdminUi } from './admin/admin-ui.assets.js';
 import { AdminUiInstrumentation } from './admin/admin-ui.instrumentation.js';
 import { AppModule } from './app.module.js';
 import { AppConfig } from './config/app-config.js';
+import { APP_VERSION } from './config/app-version.js';
 import { GatewayMetrics } from './metrics/gateway-metrics.js';
 import type { EnvSource } from './config/config.module.js';
 import { validateEnv } from './config/validate-env.js';
@@ -74,7 +75,9 @@ export async function createApp(env: EnvSource = process.env): Promise<NestExpre
       .setDescription(
         'REST API of the Switchboard real-time gateway. Socket.IO commands and events: /docs/asyncapi.yaml',
       )
-      .setVersion('1')
+      .setVersion(APP_VERSION)
+      // 3.1: schemas are JSON Schema 2020-12, so `data` can say "any JSON value, null included".
+      .setOpenAPIVersion('3.1.0')
       .addBearerAuth()
       .build(),
   );

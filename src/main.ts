@@ -14,12 +14,24 @@ async function bootstrap(): Promise<void> {
   }
   // NestJS and the application load only now (over a second of CPU): a refused configuration
   // answers in a fraction of that.
-  const [{ Logger }, { createApp }, { AppConfig }, { TokenVerifier }, { ShutdownDrain }] = await Promise.all([
+  const [
+    { Logger },
+    { PinoLogger },
+    { symbols: pinoSymbols },
+    { createApp },
+    { AppConfig },
+    { TokenVerifier },
+    { ShutdownDrain },
+    { SAMPLE_TOKEN_CLAIMS, SAMPLE_TOKEN_TTL_SECONDS, sampleTokenBlock },
+  ] = await Promise.all([
     import('@nestjs/common'),
+    import('nestjs-pino'),
+    import('pino'),
     import('./app.factory.js'),
     import('./config/app-config.js'),
     import('./auth/token-verifier.js'),
     import('./core/connections/shutdown-drain.js'),
+    import('./dev/sample-token.js'),
   ]);
 
   let app: Awaited<ReturnType<typeof CreateApp>>;
@@ -54,16 +66,13 @@ async function bootstrap(): Promise<void> {
     logger.log(`Switchboard ${config.instanceId} listening on ${url} — ${mode}; OpenAPI at ${url}/docs`);
   }
   if (config.jwt.generated && !config.conformance) {
-    const token = app
-      .get(TokenVerifier)
-      .sign({ sub: 'dev', name: 'Developer', roles: ['service', 'admin'], channels: ['chat:*'] }, 24 * 3600);
-    logger.warn(
-      'JWT_SECRET is not set: using a random secret for this run (development only); ' +
-        'a sample token (24 h, roles service+admin) follows on the SWITCHBOARD_TOKEN= line',
-    );
-    // Not a log record: a bare line on stdout at any LOG_LEVEL, in shell-assignment form, so
-    // `grep '^SWITCHBOARD_TOKEN='` or `sed -n 's/^SWITCHBOARD_TOKEN=//p'` picks it out.
-    process.stdout.write(`SWITCHBOARD_TOKEN=${token}\n`);
+    const token = app.get(TokenVerifier).sign(SAMPLE_TOKEN_CLAIMS, SAMPLE_TOKEN_TTL_SECONDS);
+    logger.warn('JWT_SECRET is not set: a random secret for this run (development only); sample token below');
+    // Not a log record: a block on stdout at any LOG_LEVEL, after every start-up record. pino
+    // writes asynchronously, so a direct stdout write would overtake the records still queued:
+    // the block goes through pino's own stream, behind them.
+    const root = PinoLogger.root as unknown as Record<symbol, { write(text: string): unknown } | undefined>;
+    (root?.[pinoSymbols.streamSym] ?? process.stdout).write(sampleTokenBlock(token));
   }
 
   // SIGTERM/SIGINT: drain, close, exit 0. Nest's own shutdown hooks re-raise the signal

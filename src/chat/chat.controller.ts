@@ -1,5 +1,5 @@
 import { Body, Controller, Param, Post, Res, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
@@ -11,19 +11,27 @@ import { RoomParamPipe } from './room-param.pipe.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
+import { ApiNamePartParam } from '../http/api-params.decorator.js';
 
 @ApiTags('chat')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 413)
 @Controller('api/v1/chat')
 export class ChatController {
   constructor(private readonly chat: ChatService) {}
 
   @Post('rooms/:room/messages')
-  @ApiOperation({ summary: 'Post a system message (from.system: true) to chat:{room} (role service)' })
-  @ApiParam({ name: 'room', example: 'lobby' })
+  @ApiOperation({
+    summary: 'Post a system message to chat:{room} (role service)',
+    description:
+      'Subscribers get `chat.message` with `from: { userId: <your sub>, name: "System", system: true }`: ' +
+      "the room hears it from the system, not from the service token's display name.",
+  })
+  @ApiNamePartParam('room', 'lobby')
   @ApiIdempotentPublish(ChatMessageCreatedDto)
   async post(
     @CurrentPrincipal() principal: Principal,

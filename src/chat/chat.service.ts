@@ -17,6 +17,9 @@ export interface ChatMessage {
   clientId?: string;
 }
 
+/** The author name of a message a backend posts through the REST API. */
+export const SYSTEM_AUTHOR_NAME = 'System';
+
 export interface ChatPosted {
   readonly id: string;
   readonly offset: number;
@@ -51,15 +54,14 @@ export class ChatService {
   }
 
   /**
-   * A message from a backend service, marked `from.system`. `idempotencyKey` is already
+   * A message from a backend service: the room hears it from the system, so it is named
+   * {@link SYSTEM_AUTHOR_NAME} (what any client shows as its author) and marked `from.system`,
+   * never given the service token's own `name` (the development token's is "Developer", which
+   * read as a person); `userId` keeps which service posted it. `idempotencyKey` is already
    * scoped (see ChannelPublisher's PublishOptions).
    */
   system(principal: Principal, room: string, text: string, idempotencyKey?: string): Promise<ChatPostResult> {
-    const from: ChatAuthor = {
-      userId: principal.sub,
-      ...(principal.name !== undefined && { name: principal.name }),
-      system: true,
-    };
+    const from: ChatAuthor = { userId: principal.sub, name: SYSTEM_AUTHOR_NAME, system: true };
     return this.publish({ id: randomUUID(), room, text, from }, idempotencyKey, 'rest');
   }
 

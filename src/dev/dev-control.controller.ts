@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { RoomParamPipe } from '../chat/room-param.pipe.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
+import { ApiNamePartParam } from '../http/api-params.decorator.js';
 import { ChannelInfoDto, DisconnectDto, DisconnectedDto } from '../http/control/control.dto.js';
 import { ControlService } from '../core/control/control.service.js';
 import { OccupancyQueries } from '../core/channels/occupancy-queries.service.js';
@@ -18,6 +20,7 @@ import { UserIdParamPipe } from '../http/control/user-id-param.pipe.js';
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard)
 @UsePipes(RestValidationPipe)
+@ApiErrors(400, 401, 503)
 @Controller('api/v1/dev')
 export class DevControlController {
   constructor(
@@ -27,6 +30,7 @@ export class DevControlController {
 
   @Get('rooms/:room/occupancy')
   @ApiOperation({ summary: 'Connections and users subscribed to chat:{room}, on every instance' })
+  @ApiNamePartParam('room', 'lobby')
   @ApiOkResponse({ type: ChannelInfoDto })
   room(@Param('room', RoomParamPipe) room: string): Promise<ChannelInfoDto> {
     return this.occupancy.channel(`chat:${room}`);
@@ -37,7 +41,9 @@ export class DevControlController {
   @ApiOperation({
     summary: 'Ends every connection of the user (`session.terminated`), as the control API does',
   })
+  @ApiNamePartParam('userId', 'alice')
   @ApiOkResponse({ type: DisconnectedDto })
+  @ApiErrors(413)
   disconnect(
     @Param('userId', UserIdParamPipe) userId: string,
     @Body() body: DisconnectDto,

@@ -8,6 +8,7 @@ import { NotificationCreatedDto } from '../notifications/dto/notification.dto.js
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { DevNotificationRequestDto, DevTokenDto, DevTokenRequestDto } from './dto/dev-token.dto.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
 
 export const DEV_TOKEN_TTL_SECONDS = 3600;
 
@@ -19,6 +20,7 @@ export const DEV_TOKEN_TTL_SECONDS = 3600;
  */
 @ApiTags('dev (not in production)')
 @UsePipes(RestValidationPipe)
+@ApiErrors(400, 413)
 @Controller('api/v1/dev')
 export class DevTokenController {
   constructor(
@@ -44,6 +46,7 @@ export class DevTokenController {
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Sends a test `notification` to the caller (user:{sub})' })
   @ApiCreatedResponse({ type: NotificationCreatedDto })
+  @ApiErrors(401, 503)
   async notifyMe(
     @CurrentPrincipal() principal: Principal,
     @Body() body: DevNotificationRequestDto,

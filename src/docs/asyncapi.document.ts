@@ -140,14 +140,6 @@ export function buildAsyncApiDocument(sources: AsyncApiSources): Record<string, 
         'publications are emitted under their own event name with a Publication payload (offset, epoch, data); ' +
         'volatile events carry no offset.',
     },
-    servers: {
-      gateway: {
-        host: 'localhost:3000',
-        protocol: 'ws',
-        pathname: '/socket.io',
-        description: 'Socket.IO over WebSocket or long-polling',
-      },
-    },
     defaultContentType: 'application/json',
     channels,
     operations,

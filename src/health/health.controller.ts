@@ -2,6 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config.js';
+import { LiveDto, NotReadyDto, ReadyDto } from './health-responses.dto.js';
 import { Readiness } from './readiness.js';
 
 @ApiTags('operations')
@@ -15,14 +16,17 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  @ApiOkResponse({ description: 'The process runs' })
+  @ApiOkResponse({ description: 'The process runs', type: LiveDto })
   live(): { status: 'ok'; instance: string } {
     return { status: 'ok', instance: this.config.instanceId };
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: '{ status: "ok", instance } while accepting connections' })
-  @ApiServiceUnavailableResponse({ description: 'Draining, or the configured Redis is unreachable' })
+  @ApiOkResponse({ description: 'Accepting connections', type: ReadyDto })
+  @ApiServiceUnavailableResponse({
+    description: 'Draining, or the configured Redis is unreachable',
+    type: NotReadyDto,
+  })
   async ready(): Promise<{ status: 'ok'; instance: string; checks: Record<string, unknown> }> {
     const instance = this.config.instanceId;
     try {

@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiServiceUnavailableResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ErrorBodyDto } from './error-body.dto.js';
 import { IDEMPOTENT_REPLAYED_HEADER } from '@switchboard/protocol';
 
 /**
@@ -27,6 +28,7 @@ export function ApiIdempotentPublish(type: Type<unknown>): MethodDecorator {
       },
     }),
     ApiServiceUnavailableResponse({
+      type: ErrorBodyDto,
       description:
         'The store did not confirm the publication in time (Redis slow or unreachable). It may have been ' +
         'stored: retry (after Retry-After seconds) with the same Idempotency-Key, which is safe and returns its offset.',

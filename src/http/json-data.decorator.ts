@@ -1,5 +1,21 @@
 import { Allow } from 'class-validator';
 
+/**
+ * The OpenAPI schema of such a property: any JSON value, `null` included (spread into
+ * `@ApiProperty`; a schema combinator also keeps Nest from declaring the property's
+ * TypeScript type, `object`).
+ */
+export const JSON_VALUE_SCHEMA = {
+  anyOf: [
+    { type: 'object' },
+    { type: 'array', items: {} },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'null' },
+  ],
+};
+
 /** Prototype → the names of its own `@JsonData()` properties (subclasses inherit them). */
 const declared = new WeakMap<object, string[]>();
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { GatewayMetrics } from './gateway-metrics.js';
 
 @ApiTags('operations')
@@ -8,7 +8,8 @@ export class MetricsController {
   constructor(private readonly metrics: GatewayMetrics) {}
 
   @Get()
-  @ApiOkResponse({ description: 'Prometheus text exposition' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition', schema: { type: 'string' } })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

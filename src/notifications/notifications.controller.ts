@@ -9,12 +9,14 @@ import { NotificationsService } from './notifications.service.js';
 import { RestValidationPipe } from '../http/rest-validation.pipe.js';
 import { IdempotencyKey, restIdempotencyKey } from '../http/idempotency-key.decorator.js';
 import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 413)
 @Controller('api/v1/notifications')
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}

@@ -15,6 +15,7 @@ import {
   restIdempotencyKey,
 } from '../http/idempotency-key.decorator.js';
 import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.decorator.js';
+import { ApiErrors } from '../http/api-errors.decorator.js';
 
 /** The generic server publish API: any event into any known channel (role service). */
 @ApiTags('publish')
@@ -22,6 +23,7 @@ import { ApiIdempotentPublish, markReplayed } from '../http/idempotent-publish.d
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 413)
 @ApiExtraModels(PublishedDto, BatchItemPublishedDto, BatchItemFailedDto)
 @Controller('api/v1/publish')
 export class PublishController {
@@ -33,6 +35,7 @@ export class PublishController {
   @Post()
   @ApiOperation({ summary: 'Publish an event to a channel; subscribers receive it with its offset' })
   @ApiIdempotentPublish(PublishedDto)
+  @ApiErrors(404)
   async publish(
     @Body() { channel, event, data }: PublishDto,
     @IdempotencyKey() idempotencyKey: string | undefined,

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContextOptions, Page } from 'playwright-core';
-import type { Principal } from '../../src/auth/principal.js';
-import { SocketServerRef } from '../../src/core/delivery/socket-server.ref.js';
 import { startGateway, type RunningGateway } from '../support/gateway.js';
 import { request } from '../support/http.js';
 import {
@@ -15,7 +13,11 @@ import {
   useChromium,
 } from './support/browser.js';
 
-/** Where the demo screenshot lands; docs/demo.png is a copy of it (kept out of test runs). */
+/**
+ * Where the demo screenshot lands (Debian's Chromium through playwright-core, 1100×720);
+ * docs/demo.png is a copy of it, taken by hand (`cp test-results/demo.png docs/`), so that test
+ * runs never change the repository.
+ */
 const SCREENSHOT = 'test-results/demo.png';
 
 describe('demo page in Chromium: chat, presence, notifications', () => {
@@ -28,13 +30,22 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     return chromium.open(gateway.url + path, options);
   }
 
-  /** Disconnects every socket of `sub` from the server side ('io server disconnect': no automatic retry). */
-  function disconnectServerSide(sub: string): number {
-    const sockets = [...gateway.app.get(SocketServerRef).server.of('/').sockets.values()].filter(
-      (socket) => (socket.data as { principal?: Principal }).principal?.sub === sub,
+  /**
+   * Ends every connection of `sub` as a backend does, through the control API: a server
+   * disconnect, which a standard client does not retry (the demo's own admin panel does the same).
+   */
+  async function disconnectServerSide(sub: string): Promise<number> {
+    const answer = await request<{ disconnected: number }>(
+      gateway.url,
+      'POST',
+      `/api/v1/users/${sub}/disconnect`,
+      {
+        token: gateway.token({ sub: 'backend', roles: ['service'] }),
+        body: { reconnect: false },
+      },
     );
-    for (const socket of sockets) socket.disconnect(true);
-    return sockets.length;
+    expect(answer.status).toBe(200);
+    return answer.body.disconnected;
   }
 
   beforeAll(async () => {
@@ -78,7 +89,13 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     });
     expect(await badge.textContent()).toBe(`chat:${room} @ 3`);
 
-    // For the screenshot: a notification in the panel and Bob typing.
+    // For the screenshot: a backend's message, a notification in the panel and Bob typing.
+    const announced = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${room}/messages`, {
+      token: gateway.token({ sub: 'deploy-bot', roles: ['service'] }),
+      body: { text: 'Staging deploy finished: all checks green' },
+    });
+    expect(announced.status).toBe(201);
+    await message(alice, 'Staging deploy finished').waitFor({ timeout: UI_TIMEOUT_MS });
     const notified = await request(gateway.url, 'POST', '/api/v1/notifications', {
       token: gateway.token({ sub: 'backend', roles: ['service'] }),
       body: { userId: 'alice', title: 'Deploy approved', body: 'staging → production at 18:00 UTC' },
@@ -172,6 +189,73 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     expect(send && send.x + send.width).toBeLessThanOrEqual(390);
   });
 
+  it('an empty room says so; a REST system message reads as from the system, not the service', async () => {
+    const quiet = 'quiet-room';
+    const ivy = await openPage();
+    await signIn(ivy, 'ivy', 'Ivy', quiet);
+    const emptyText = () =>
+      ivy.locator('#messages').evaluate((list) => getComputedStyle(list, '::before').content);
+    expect(await emptyText()).toBe(`"No messages in #${quiet} yet. Say hello!"`);
+
+    // A service whose token has a display name of its own, as the development sample token does.
+    const posted = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${quiet}/messages`, {
+      token: gateway.token({ sub: 'ivy', name: 'Developer', roles: ['service'] }),
+      body: { text: 'Maintenance at 18:00 UTC' },
+    });
+    expect(posted.status).toBe(201);
+    const line = message(ivy, 'Maintenance at 18:00 UTC');
+    await line.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await emptyText()).toBe('none');
+    const author = line.locator('.author');
+    expect(await author.textContent()).toBe('System');
+    expect(await author.getAttribute('class')).toBe('author system');
+    expect(await author.getAttribute('title')).toBe('Posted through the REST API by the service ivy');
+    // Posted with Ivy's own id, yet not shown as her own message.
+    expect(await line.getAttribute('class')).toBe('message');
+  });
+
+  it('a notification prints its time once; on a phone, one below the fold raises a signal', async () => {
+    // A busy room: its message list fills most of the screen, so the notifications are below it.
+    const busy = 'busy-room';
+    const service = gateway.token({ sub: 'backend', roles: ['service'] });
+    for (let n = 1; n <= 20; n++) {
+      const posted = await request(gateway.url, 'POST', `/api/v1/chat/rooms/${busy}/messages`, {
+        token: service,
+        body: { text: `Status update ${n}` },
+      });
+      expect(posted.status).toBe(201);
+    }
+    const phone = await openPage('/', PHONE);
+    await signIn(phone, 'jack', 'Jack', busy);
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    const card = phone.locator('#notifications-card');
+    expect(await card.isVisible()).toBe(true);
+    expect(await card.evaluate((node) => node.getBoundingClientRect().top > window.innerHeight)).toBe(true);
+
+    const signal = phone.locator('#notification-signal');
+    expect(await signal.isHidden()).toBe(true);
+    // Pressed without scrolling to it (Playwright's click would bring the card into view).
+    await phone.locator('#notify-me').evaluate((button: HTMLButtonElement) => button.click());
+    await signal.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await signal.textContent()).toBe('1 new notification ↓');
+    const sent = await request(gateway.url, 'POST', '/api/v1/notifications', {
+      token: service,
+      body: { userId: 'jack', title: 'Build finished' },
+    });
+    expect(sent.status).toBe(201);
+    await phone.locator('#notification-signal', { hasText: '2 new notifications ↓' }).waitFor({
+      timeout: UI_TIMEOUT_MS,
+    });
+
+    await signal.click();
+    await signal.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    expect(await card.evaluate((node) => node.getBoundingClientRect().top < window.innerHeight)).toBe(true);
+    const test = phone.locator('#notifications li', { hasText: 'Test notification' });
+    const times = (await test.textContent())?.match(/\d{1,2}:\d{2}:\d{2}/g) ?? [];
+    expect(times).toHaveLength(1);
+    expect(await test.locator('time').count()).toBe(1);
+  });
+
   it('serves its favicon, as SVG and as favicon.ico', async () => {
     const page = await openPage();
     expect(await page.locator('link[rel="icon"][type="image/svg+xml"]').getAttribute('href')).toBe(
@@ -187,55 +271,61 @@ describe('demo page in Chromium: chat, presence, notifications', () => {
     expect([...new Uint8Array(await ico.arrayBuffer()).subarray(0, 4)]).toEqual([0, 0, 1, 0]);
   });
 
-  it('disconnected by the server: composer disabled, presence offline, until Reconnect', async () => {
-    // A room of their own: its list holds only what this test says.
-    const standup = 'standup';
-    const gina = await openPage();
-    await signIn(gina, 'gina', 'Gina', standup);
-    const hank = await openPage();
-    await signIn(hank, 'hank', 'Hank', standup);
-    await gina.locator('#presence li[data-user="hank"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.fill('#text', 'half-typed');
-    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('online');
+  it.each([
+    ['WebSocket', '/'],
+    ['long-polling', '/?transport=polling'],
+  ])(
+    'disconnected by the server (%s): composer disabled, presence offline, until Reconnect',
+    async (transport, path) => {
+      // A room of their own: its list holds only what this test says.
+      const standup = `standup-${transport}`;
+      const gina = await openPage(path);
+      await signIn(gina, 'gina', 'Gina', standup);
+      const hank = await openPage();
+      await signIn(hank, 'hank', 'Hank', standup);
+      await gina.locator('#presence li[data-user="hank"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.fill('#text', 'half-typed');
+      expect(await gina.locator('#presence').getAttribute('data-state')).toBe('online');
 
-    expect(disconnectServerSide('gina')).toBe(1);
-    await gina.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.locator('#text:disabled').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#send').isDisabled()).toBe(true);
-    expect(await gina.locator('#notify-me').isDisabled()).toBe(true);
-    expect(await gina.locator('#text').inputValue()).toBe('half-typed');
-    expect(await gina.locator('#presence').getAttribute('data-state')).toBe('offline');
-    expect(await gina.locator('#presence-state').textContent()).toContain('offline');
-    expect(await gina.locator('#connection').isVisible()).toBe(true);
-    expect(await gina.locator('#connection-text').textContent()).toContain('server disconnected');
-    expect(await gina.locator('#reconnect').isVisible()).toBe(true);
-    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Disconnected at');
-    // The room saw her go; she is not retried automatically (a server disconnect is final).
-    await hank
-      .locator('#presence li[data-user="gina"]')
-      .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
-    await say(hank, 'Gina, are you there?');
-    expect(await gina.locator('#badge').getAttribute('data-state')).toBe('offline');
+      expect(await disconnectServerSide('gina')).toBe(1);
+      await gina.locator('#badge[data-state="offline"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.locator('#text:disabled').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#send').isDisabled()).toBe(true);
+      expect(await gina.locator('#notify-me').isDisabled()).toBe(true);
+      expect(await gina.locator('#text').inputValue()).toBe('half-typed');
+      expect(await gina.locator('#presence').getAttribute('data-state')).toBe('offline');
+      expect(await gina.locator('#presence-state').textContent()).toContain('offline');
+      expect(await gina.locator('#connection').isVisible()).toBe(true);
+      expect(await gina.locator('#connection-text').textContent()).toBe('The server ended this session.');
+      expect(await gina.locator('#reconnect').isVisible()).toBe(true);
+      expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Disconnected at');
+      // The room saw her go; she is not retried automatically (a server disconnect is final).
+      await hank
+        .locator('#presence li[data-user="gina"]')
+        .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await say(hank, 'Gina, are you there?');
+      expect(await gina.locator('#badge').getAttribute('data-state')).toBe('offline');
 
-    await gina.click('#reconnect');
-    await gina
-      .locator('#badge[data-state="online"][data-reconnects="1"]')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#send').isEnabled()).toBe(true);
-    expect(await gina.locator('#connection').isHidden()).toBe(true);
-    await gina
-      .locator('#presence[data-state="online"] li[data-user="hank"]')
-      .waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await gina.locator('#presence li').allTextContents()).toEqual(['Gina', 'Hank']);
-    expect(await gina.locator('#presence-state').textContent()).toBe('');
-    expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
-    // What was said while she was away arrives by recovery, after the notice.
-    await message(gina, 'Gina, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
-    expect(await messageList(gina)).toEqual(['[connection]', 'Gina, are you there?']);
-    await hank.locator('#presence li[data-user="gina"]').waitFor({ timeout: UI_TIMEOUT_MS });
-    await gina.fill('#text', 'back again');
-    await gina.click('#send');
-    await message(hank, 'back again').waitFor({ timeout: UI_TIMEOUT_MS });
-  });
+      await gina.click('#reconnect');
+      await gina
+        .locator('#badge[data-state="online"][data-reconnects="1"]')
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.locator('#text:enabled').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#send').isEnabled()).toBe(true);
+      expect(await gina.locator('#connection').isHidden()).toBe(true);
+      await gina
+        .locator('#presence[data-state="online"] li[data-user="hank"]')
+        .waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await gina.locator('#presence li').allTextContents()).toEqual(['Gina', 'Hank']);
+      expect(await gina.locator('#presence-state').textContent()).toBe('');
+      expect(await gina.locator('#messages li.notice.connection').textContent()).toContain('Reconnected at');
+      // What was said while she was away arrives by recovery, after the notice.
+      await message(gina, 'Gina, are you there?').waitFor({ timeout: UI_TIMEOUT_MS });
+      expect(await messageList(gina)).toEqual(['[connection]', 'Gina, are you there?']);
+      await hank.locator('#presence li[data-user="gina"]').waitFor({ timeout: UI_TIMEOUT_MS });
+      await gina.fill('#text', 'back again');
+      await gina.click('#send');
+      await message(hank, 'back again').waitFor({ timeout: UI_TIMEOUT_MS });
+    },
+  );
 });

@@ -26,14 +26,18 @@ describe('the command rate limit (single instance)', () => {
   it('answers RATE_LIMITED to the excess of a burst, answers every command and stays connected', async () => {
     const socket = await pool.connect(gateway.token({ sub: 'rat' }));
     const sent = 3 * burst;
+    const started = Date.now();
     const answers: AckResponse[] = await Promise.all(
       Array.from({ length: sent }, (_, n) => command(socket, 'subscribe', { channel: `public:rl-${n}` })),
     );
+    const elapsedMs = Date.now() - started;
     expect(answers).toHaveLength(sent);
-    // The first `burst` fit the bucket; a slow machine may refill a token or two meanwhile.
+    // The first `burst` fit the bucket; the rest are refused but for what it refilled (2 a
+    // second) while the server decided them, which a busy machine stretches.
     expect(answers.slice(0, burst).every((a) => a.ok)).toBe(true);
     const limited = answers.filter((a) => !a.ok);
-    expect(limited.length).toBeGreaterThanOrEqual(sent - burst - 2);
+    expect(limited.length).toBeLessThanOrEqual(sent - burst);
+    expect(limited.length).toBeGreaterThanOrEqual(sent - burst - Math.floor((2 * elapsedMs) / 1000));
     for (const answer of limited) {
       expect(answer).toEqual({
         ok: false,
@@ -67,7 +71,9 @@ describe('the command rate limit (single instance)', () => {
     const bystander = await pool.connect(gateway.token({ sub: 'bystander' }));
     const refusals = collect(abuser, 'exception');
     const gone = disconnected(abuser, 10_000);
-    for (let n = 0; n < burst + 10 * burst + 5; n++) abuser.emit('unsubscribe', { channel: 'public:x' });
+    // The 51st refusal disconnects; 50 more than that cover what the bucket refills (2 a second)
+    // however long a busy machine takes to decide them.
+    for (let n = 0; n < burst + 10 * burst + 50; n++) abuser.emit('unsubscribe', { channel: 'public:x' });
     expect(await gone).toBe('io server disconnect');
     expect(refusals.length).toBeGreaterThanOrEqual(10 * burst);
     expect(refusals.every((r) => r['code'] === 'RATE_LIMITED')).toBe(true);

@@ -173,5 +173,5 @@ describe('HISTORY_TTL_SECONDS and STREAM_TTL_SECONDS', () => {
     const third = await publish(gateway, 'public:ttl', 'ttl.event', 'three');
     expect(third).toMatchObject({ offset: 1, epoch: renewed.epoch });
     expect(await live).toMatchObject({ offset: 1, epoch: renewed.epoch });
-  }, 20_000);
+  });
 });

@@ -199,7 +199,7 @@ describe('REST publishing (single instance)', () => {
     expect(response.body).toEqual({ ...NEST_ERROR, statusCode: 400, error: 'Bad Request' });
   });
 
-  it('posts a system chat message: 201 { id, offset }, from.system true', async () => {
+  it('posts a system chat message: 201 { id, offset }, from the system (name "System", system: true)', async () => {
     await commandOk(rita, 'subscribe', { channel: 'chat:r-sys' });
     const arrived = waitForEvent(rita, 'chat.message', { filter: (p) => p['channel'] === 'chat:r-sys' });
     const created = await post('/api/v1/chat/rooms/r-sys/messages', { text: '  Maintenance at 18:00  ' });
@@ -211,7 +211,8 @@ describe('REST publishing (single instance)', () => {
       id: created.body['id'],
       room: 'r-sys',
       text: 'Maintenance at 18:00',
-      from: { userId: 'backend', system: true },
+      // The service that posted it, never the service token's display name.
+      from: { userId: 'backend', name: 'System', system: true },
     });
   });
 

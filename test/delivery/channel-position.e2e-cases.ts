@@ -35,7 +35,7 @@ describe.each<StoreKind>(['memory', 'redis'])('%s: channel.position', (kind) => 
     filter: (p: PositionEvent) => boolean = () => true,
   ) =>
     waitForEvent<PositionEvent>(socket, 'channel.position', {
-      timeoutMs: 5_000,
+      timeoutMs: 10_000,
       filter: (p) => p.channel === channel && filter(p),
     });
 

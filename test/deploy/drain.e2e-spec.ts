@@ -15,7 +15,8 @@ import {
  * every SDK client reconnects through the balancer to another gateway and its handler ends
  * with every offset exactly once, in order.
  */
-const DRAIN_MS = 1500;
+/** Long enough that the SIGTERM checks below (readiness, a handshake) fall inside the drain on a busy machine. */
+const DRAIN_MS = 4000;
 const TRANSPORTS: Transport[][] = [['polling'], ['websocket'], ['polling', 'websocket']];
 /** Round-robin hands consecutive handshakes to consecutive gateways: three of each transport
  * kind in a row put one of each kind on every gateway (checked on the victim below). */
@@ -58,8 +59,9 @@ describe.each(['SIGTERM', 'SIGKILL'] as const)('%s of one of three gateways behi
     victim.process.kill(signal);
 
     if (signal === 'SIGTERM') {
-      // Readiness turns 503 while the process still runs (it drains for DRAIN_MS)…
-      await until(async () => (await readiness(victim.url)).status === 503, 'readiness 503', 1000);
+      // Readiness turns 503 while the process still runs (it drains for DRAIN_MS): seen within
+      // the first half of the drain, which leaves the other half for the handshake below…
+      await until(async () => (await readiness(victim.url)).status === 503, 'readiness 503', DRAIN_MS / 2);
       expect(victim.process.exitCode).toBeNull();
       // …and it refuses new Engine.IO handshakes, on either transport, as a passing refusal
       // (503: a stock client retries by itself).

@@ -111,10 +111,34 @@ describe('the sample token of a development server without JWT_SECRET (node dist
       .split('\n')
       .filter((text) => text !== '');
     expect(lines.filter((text) => text.startsWith('SWITCHBOARD_TOKEN='))).toEqual([line]);
+    // Boxed off with its explanation, after the start-up records (the last of which is the
+    // warning that JWT_SECRET is unset); only records follow it.
+    const at = lines.indexOf(line);
+    const top = lines.lastIndexOf(lines[at + 1], at - 1);
+    expect(lines[at + 1]).toMatch(/^─{78}$/);
+    expect(lines.slice(top + 1, at).join(' ')).toMatch(
+      /^Development only: JWT_SECRET is not set.*valid 24 h: sub dev, roles service and admin, channels chat:\*/,
+    );
+    const records = (from: number, to?: number) =>
+      lines.slice(from, to).map((text) => JSON.parse(text) as { level: number; msg: string });
+    expect(records(0, top).at(-1)?.msg).toMatch(/^JWT_SECRET is not set/);
     // LOG_LEVEL=warn still holds for the log itself: no info line (pino level 30) was written.
-    const levels = lines
-      .filter((text) => text !== line)
-      .map((text) => (JSON.parse(text) as { level: number }).level);
+    const levels = [...records(0, top), ...records(at + 2)].map((record) => record.level);
     expect(levels.filter((level) => level < 40)).toEqual([]);
+  });
+
+  it('comes last at the default LOG_LEVEL too, after every start-up record', async () => {
+    const port = await freePort();
+    child = startChildGateway({ PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'development' });
+    await child.stdoutLine(/^SWITCHBOARD_TOKEN=/);
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    const lines = child.stdout().split('\n');
+    const token = lines.findIndex((text) => text.startsWith('SWITCHBOARD_TOKEN='));
+    const listening = lines.findIndex((text) => text.includes('listening on'));
+    const draining = lines.findIndex((text) => text.includes('SIGTERM received'));
+    expect(listening).toBeGreaterThan(0);
+    expect(token).toBeGreaterThan(listening);
+    expect(draining).toBe(token + 2);
   });
 });

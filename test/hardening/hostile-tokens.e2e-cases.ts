@@ -25,7 +25,7 @@ function confused(alg: string): string {
 /**
  * The hostile tokens of issue 9, each refused on the socket handshake (`UNAUTHORIZED`, final)
  * and on REST (401), while a client with a good token carries on. Several overlap with
- * test/core/handshake.e2e-spec.ts; here they are one list, as the README table states it.
+ * test/core/handshake.e2e-spec.ts; here they are one list, as docs/security.md lists it.
  */
 const HOSTILE: [name: string, token: () => string, reason: string | RegExp][] = [
   ['alg none', () => jwt.sign({ sub: 'mallory' }, '', { algorithm: 'none', ...GOOD }), /signature|algorithm/],

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,6 +119,22 @@ describe('@switchboard/client as an installed package', () => {
         expect(socketIo).not.toContain('redis-adapter');
       } else {
         expect(installed).not.toContain(server);
+      }
+    }
+  });
+
+  it('ships source maps that carry their sources (src/ is not in the package)', async () => {
+    for (const name of ['client', 'protocol']) {
+      const dist = join(project, 'node_modules/@switchboard', name, 'dist');
+      const maps = (await readdir(dist)).filter((file) => file.endsWith('.js.map'));
+      expect(maps.length).toBeGreaterThan(0);
+      for (const file of maps) {
+        const map = JSON.parse(await readFile(join(dist, file), 'utf8')) as {
+          sources: string[];
+          sourcesContent?: (string | null)[];
+        };
+        expect(map.sourcesContent).toHaveLength(map.sources.length);
+        for (const content of map.sourcesContent ?? []) expect(typeof content).toBe('string');
       }
     }
   });

@@ -80,7 +80,7 @@ export class RawWebSocket {
   }
 
   /** The first frame received from now on (or already received and unclaimed) matching `match`. */
-  next(match: (frame: string) => boolean, timeoutMs = 5_000): Promise<string> {
+  next(match: (frame: string) => boolean, timeoutMs = 10_000): Promise<string> {
     const waiting = this.unclaimed.findIndex(match);
     if (waiting >= 0) return Promise.resolve(this.unclaimed.splice(waiting, 1)[0]);
     return new Promise((resolve, reject) => {

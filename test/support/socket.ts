@@ -9,7 +9,12 @@ export interface AckError {
 }
 export type AckResponse<T = Record<string, unknown>> = { ok: true; data: T } | { ok: false; error: AckError };
 
-const DEFAULT_TIMEOUT_MS = 5000;
+/**
+ * How long a helper waits for something that must happen (an event, an ack): it only bounds a
+ * failure, so it leaves room for a busy machine; a test that asserts something does not happen
+ * passes its own bound.
+ */
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Connects a stock socket.io-client; resolves once connected, rejects with the `connect_error`. */
 export function connect(

@@ -4,7 +4,7 @@
  */
 export async function eventually<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 5000, intervalMs = 25, what = 'condition' } = {},
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

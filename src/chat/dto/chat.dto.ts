@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import {
@@ -34,8 +35,14 @@ export class ChatSendDto extends ChatTypingDto implements CommandPayload<'chat.s
   clientId?: string;
 }
 
+@ClosedSchema()
 export class SystemMessageDto {
-  @ApiProperty({ minLength: 1, maxLength: 4000, example: 'Maintenance at 18:00 UTC' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 4000,
+    example: 'Maintenance at 18:00 UTC',
+    description: '1 to 4000 characters after trimming',
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 4000, { message: 'text must be 1 to 4000 characters after trimming' })
@@ -44,8 +51,8 @@ export class SystemMessageDto {
 
 /** The answer to a message, over REST (201) and to `chat.send` (its ack's `data`). */
 export class ChatMessageCreatedDto implements ChatMessageAnswer {
-  @ApiProperty() @IsString() id!: string;
-  @ApiProperty() @IsInt() @Min(1) offset!: number;
+  @ApiProperty({ example: '6f1c2a8e-3b1d-4c55-9f5e-0d7b2c1a9e44' }) @IsString() id!: string;
+  @ApiProperty({ type: 'integer', example: 42 }) @IsInt() @Min(1) offset!: number;
 }
 
 export { ChatMessageCreatedDto as ChatSentDto };

@@ -7,8 +7,10 @@ import { CommandDispatcher } from './commands/command-dispatcher.js';
 import type { GatewaySocket } from './gateway-socket.js';
 import { HandshakeMiddleware } from './handshake.middleware.js';
 import { addTo, membersOf, type OneOrMany, removeFrom } from './one-or-many.js';
+import { serverDisconnect } from './server-disconnect.js';
 import { SessionExpiry } from './session-expiry.js';
 import { SubscriptionsService } from './subscriptions.service.js';
+import { loseTransport } from './transport-loss.js';
 
 export type Termination = SessionTerminatedEvent['data'];
 
@@ -95,8 +97,8 @@ export class ConnectionLifecycle {
   /**
    * `session.terminated`, then the close. Both go out in order on the connection: Engine.IO
    * closes a transport only once its buffer drained, so the event always arrives first.
-   * `reconnect: false` is a server disconnect (a stock client stays away); `true` closes the
-   * transport only (`transport close`: the client reconnects by itself).
+   * `reconnect: false` is a server disconnect (a stock client stays away); `true` ends the
+   * transport only, as a lost one (the client reconnects by itself; see loseTransport).
    */
   terminate(socket: GatewaySocket, data: Termination): void {
     this.emitter.toSocket(socket, 'session.terminated', {
@@ -104,8 +106,8 @@ export class ConnectionLifecycle {
       data,
       ts: Date.now(),
     });
-    if (data.reconnect) socket.conn.close();
-    else socket.disconnect(true);
+    if (data.reconnect) loseTransport(socket.conn);
+    else serverDisconnect(socket);
   }
 
   /** Everything a connection took is given back here, once, whatever ended it. */

@@ -11,6 +11,7 @@ function fakeSocket(exp?: number) {
     id: 's1',
     data: { principal: { sub: 'u', roles: [], channels: [], exp }, subscriptions: new Set<string>() },
     emit: (event: string, payload: unknown) => emitted.push([event, payload]),
+    conn: { transport: { name: 'websocket' } },
     disconnect: () => {
       disconnected = true;
     },

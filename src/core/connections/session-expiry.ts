@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { addTo, membersOf, type OneOrMany, removeFrom } from './one-or-many.js';
+import { serverDisconnect } from './server-disconnect.js';
 import { ServerEmitter } from '../delivery/server-emitter.js';
 import type { GatewaySocket } from './gateway-socket.js';
 
@@ -79,6 +80,6 @@ export class SessionExpiry implements OnModuleDestroy {
       data: { exp },
       ts: this.now(),
     });
-    socket.disconnect(true);
+    serverDisconnect(socket);
   }
 }

@@ -4,6 +4,7 @@ import { QueryInt } from '../../http/query-int.decorator.js';
 export class HistoryQueryDto {
   @ApiPropertyOptional({
     description: 'Return publications with offsets above this one (a decimal integer)',
+    type: 'integer',
     default: 0,
     minimum: 0,
   })
@@ -12,6 +13,7 @@ export class HistoryQueryDto {
 
   @ApiPropertyOptional({
     description: 'At most this many publications (a decimal integer)',
+    type: 'integer',
     default: 100,
     minimum: 1,
     maximum: 1000,

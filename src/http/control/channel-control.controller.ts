@@ -1,9 +1,11 @@
 import { Controller, Delete, Get, Param, Query, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard.js';
 import { Role } from '../../auth/principal.js';
 import { Roles, RolesGuard } from '../../auth/roles.guard.js';
 import { RestValidationPipe } from '../rest-validation.pipe.js';
+import { ApiErrors } from '../api-errors.decorator.js';
+import { ApiChannelParam, ApiNamePartParam } from '../api-params.decorator.js';
 import { ChannelInfoDto, ChannelListDto, ChannelListQueryDto, UnsubscribedDto } from './control.dto.js';
 import { ControlService } from '../../core/control/control.service.js';
 import { OccupancyQueries } from '../../core/channels/occupancy-queries.service.js';
@@ -18,6 +20,7 @@ import { UserIdParamPipe } from './user-id-param.pipe.js';
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 404, 503)
 @Controller('api/v1/channels')
 export class ChannelControlController {
   constructor(
@@ -31,14 +34,14 @@ export class ChannelControlController {
       'Channels with at least one subscriber on any instance, by name, a page at a time: `next`, when ' +
       'present, is the `after` of the next page (role service)',
   })
-  @ApiOkResponse({ type: ChannelListDto })
+  @ApiOkResponse({ type: ChannelListDto, description: 'A prefix in an unknown namespace is a 404' })
   list(@Query() query: ChannelListQueryDto): Promise<ChannelListDto> {
     return this.queries.list(query.prefix, query.limit, query.after);
   }
 
   @Get(':channel')
   @ApiOperation({ summary: "A channel's top and its subscribers on every instance (role service)" })
-  @ApiParam({ name: 'channel', example: 'chat:lobby' })
+  @ApiChannelParam()
   @ApiOkResponse({ type: ChannelInfoDto })
   channel(@Param('channel') channel: string): Promise<ChannelInfoDto> {
     return this.queries.channel(channel);
@@ -50,8 +53,8 @@ export class ChannelControlController {
       "Unsubscribes the user's connections from the channel on every instance, each told with " +
       '`subscription.revoked` (a kick, not a ban) (role service)',
   })
-  @ApiParam({ name: 'channel', example: 'chat:lobby' })
-  @ApiParam({ name: 'userId', example: 'alice' })
+  @ApiChannelParam()
+  @ApiNamePartParam('userId', 'alice')
   @ApiOkResponse({ type: UnsubscribedDto })
   kick(
     @Param('channel') channel: string,

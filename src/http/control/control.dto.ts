@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ClosedSchema } from '../closed-schema.decorator.js';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { QueryInt } from '../query-int.decorator.js';
 import { CHANNEL_MAX_LENGTH } from '@switchboard/protocol';
@@ -13,7 +14,9 @@ export class ChannelListQueryDto {
   @ApiPropertyOptional({
     description: 'Only channels whose name starts with this (e.g. `chat:` or `chat:team-`)',
     example: 'chat:',
+    type: String,
     default: '',
+    pattern: CHANNEL_PREFIX_PATTERN.source,
   })
   @IsOptional()
   @IsString()
@@ -22,6 +25,7 @@ export class ChannelListQueryDto {
 
   @ApiPropertyOptional({
     description: 'At most this many channels (a decimal integer)',
+    type: 'integer',
     default: 100,
     minimum: 1,
     maximum: 1000,
@@ -40,8 +44,10 @@ export class ChannelListQueryDto {
   after?: string;
 }
 
+@ClosedSchema()
 export class DisconnectDto {
   @ApiPropertyOptional({
+    nullable: true,
     description:
       'false: a server disconnect (a standard client stays away); true: the transport is closed and the client reconnects',
     default: false,
@@ -51,8 +57,12 @@ export class DisconnectDto {
   reconnect?: boolean;
 }
 
+@ClosedSchema()
 export class RevokeDto {
   @ApiPropertyOptional({
+    type: 'integer',
+    maximum: LATEST_BEFORE,
+    nullable: true,
     description:
       "Seconds since the epoch: the user's tokens with an `iat` at or below it (or without `iat`) are refused. " +
       'Default: the current second (every token issued so far, and any minted later in this second). null is the default.',
@@ -68,8 +78,10 @@ export class RevokeDto {
 
 export class ChannelOccupancyDto {
   @ApiProperty({ example: 'chat:lobby' }) channel!: string;
-  @ApiProperty({ description: 'Subscribed connections, on every instance', example: 3 }) subscribers!: number;
-  @ApiProperty({ description: 'Distinct users (`sub`) among them', example: 2 }) users!: number;
+  @ApiProperty({ type: 'integer', description: 'Subscribed connections, on every instance', example: 3 })
+  subscribers!: number;
+  @ApiProperty({ type: 'integer', description: 'Distinct users (`sub`) among them', example: 2 })
+  users!: number;
 }
 
 export class ChannelListDto {
@@ -85,18 +97,24 @@ export class ChannelListDto {
 
 export class ChannelInfoDto extends ChannelOccupancyDto {
   @ApiProperty({ example: 'k3j9' }) epoch!: string;
-  @ApiProperty({ description: "The channel's current top offset (0 when empty)", example: 42 })
+  @ApiProperty({
+    type: 'integer',
+    description: "The channel's current top offset (0 when empty)",
+    example: 42,
+  })
   offset!: number;
 }
 
 export class DisconnectedDto {
   @ApiProperty({ example: 'alice' }) userId!: string;
-  @ApiProperty({ description: 'Connections closed, on every instance', example: 2 }) disconnected!: number;
+  @ApiProperty({ type: 'integer', description: 'Connections closed, on every instance', example: 2 })
+  disconnected!: number;
 }
 
 export class RevokedDto extends DisconnectedDto {
   @ApiProperty({
     description: 'The revocation now in force: tokens with an `iat` at or below it are refused',
+    type: 'integer',
     example: 1732300001,
   })
   before!: number;
@@ -114,6 +132,6 @@ export class LiftedDto {
 export class UnsubscribedDto {
   @ApiProperty({ example: 'chat:lobby' }) channel!: string;
   @ApiProperty({ example: 'alice' }) userId!: string;
-  @ApiProperty({ description: 'Connections unsubscribed, on every instance', example: 1 })
+  @ApiProperty({ type: 'integer', description: 'Connections unsubscribed, on every instance', example: 1 })
   unsubscribed!: number;
 }

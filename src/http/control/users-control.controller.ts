@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards, UsePipes } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JwtAuthGuard } from '../../auth/jwt-auth.guard.js';
 import { Role } from '../../auth/principal.js';
 import { Roles, RolesGuard } from '../../auth/roles.guard.js';
 import { RestValidationPipe } from '../rest-validation.pipe.js';
+import { ApiErrors } from '../api-errors.decorator.js';
+import { ApiNamePartParam } from '../api-params.decorator.js';
 import { DisconnectDto, DisconnectedDto, LiftedDto, RevokeDto, RevokedDto } from './control.dto.js';
 import { ControlService } from '../../core/control/control.service.js';
 import { UserIdParamPipe } from './user-id-param.pipe.js';
@@ -14,6 +16,7 @@ import { UserIdParamPipe } from './user-id-param.pipe.js';
 @UseGuards(JwtAuthGuard, RolesGuard)
 @UsePipes(RestValidationPipe)
 @Roles(Role.Service)
+@ApiErrors(400, 401, 403, 413, 503)
 @Controller('api/v1/users')
 export class UsersControlController {
   constructor(private readonly control: ControlService) {}
@@ -24,7 +27,7 @@ export class UsersControlController {
     summary:
       'Every connection of the user gets `session.terminated` (reason disconnected) and is closed (role service)',
   })
-  @ApiParam({ name: 'userId', example: 'alice' })
+  @ApiNamePartParam('userId', 'alice')
   @ApiOkResponse({ type: DisconnectedDto })
   disconnect(
     @Param('userId', UserIdParamPipe) userId: string,
@@ -41,7 +44,7 @@ export class UsersControlController {
       '`auth.refresh` and on every REST call, and ends the connections holding one (`session.terminated`, ' +
       'reason revoked) (role service). A 503 may hide a revocation that was applied: retrying is safe',
   })
-  @ApiParam({ name: 'userId', example: 'alice' })
+  @ApiNamePartParam('userId', 'alice')
   @ApiOkResponse({ type: RevokedDto })
   revoke(@Param('userId', UserIdParamPipe) userId: string, @Body() body: RevokeDto): Promise<RevokedDto> {
     return this.control.revoke(userId, body.before);
@@ -53,7 +56,7 @@ export class UsersControlController {
       "Lifts the user's revocation on every instance: their tokens are accepted again (role service). " +
       'Idempotent: lifting none answers lifted: false',
   })
-  @ApiParam({ name: 'userId', example: 'alice' })
+  @ApiNamePartParam('userId', 'alice')
   @ApiOkResponse({ type: LiftedDto })
   lift(@Param('userId', UserIdParamPipe) userId: string): Promise<LiftedDto> {
     return this.control.lift(userId);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { JsonData } from '../../http/json-data.decorator.js';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
+import { JSON_VALUE_SCHEMA, JsonData } from '../../http/json-data.decorator.js';
 import {
   NAME_PART_DESCRIPTION,
   NAME_PART_PATTERN,
@@ -8,8 +9,13 @@ import {
   type NotificationAnswer,
 } from '@switchboard/protocol';
 
+@ClosedSchema()
 export class CreateNotificationDto {
-  @ApiProperty({ example: 'alice', description: 'The recipient: the `sub` of their tokens' })
+  @ApiProperty({
+    example: 'alice',
+    description: 'The recipient: the `sub` of their tokens',
+    pattern: NAME_PART_PATTERN.source,
+  })
   @IsString()
   @Matches(NAME_PART_PATTERN, { message: `userId ${NAME_PART_DESCRIPTION}` })
   userId!: string;
@@ -19,21 +25,25 @@ export class CreateNotificationDto {
   @Length(1, 200)
   title!: string;
 
-  @ApiPropertyOptional({ example: 'main is green again', maxLength: 4000 })
+  @ApiPropertyOptional({ example: 'main is green again', maxLength: 4000, nullable: true })
   @IsOptional()
   @IsString()
   @Length(0, 4000)
   body?: string;
 
-  @ApiPropertyOptional({ description: 'Any JSON value for the client' })
+  @ApiPropertyOptional({
+    ...JSON_VALUE_SCHEMA,
+    description: 'Any JSON value for the client; null or left out for none',
+    example: { build: 1234 },
+  })
   @JsonData()
   data?: unknown;
 }
 
 export class NotificationCreatedDto implements NotificationAnswer {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: '6f1c2a8e-3b1d-4c55-9f5e-0d7b2c1a9e44' }) id!: string;
   @ApiProperty({ example: 'user:alice' }) channel!: string;
-  @ApiProperty() offset!: number;
+  @ApiProperty({ type: 'integer', example: 7 }) offset!: number;
 }
 
 /** The `data` of a `notification` publication, for the AsyncAPI document (built by the server). */

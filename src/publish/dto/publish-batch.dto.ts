@@ -7,10 +7,16 @@ import {
   registerDecorator,
   type ValidationArguments,
 } from 'class-validator';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
+
 import { JsonData } from '../../http/json-data.decorator.js';
 import { BatchItemPublishedDto, PublishDto } from './publish.dto.js';
 
-import { BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS, idempotencyKeyProblem } from '@switchboard/protocol';
+import {
+  BATCH_MAX_PUBLICATIONS as BATCH_MAX_ITEMS,
+  IDEMPOTENCY_KEY_PATTERN,
+  idempotencyKeyProblem,
+} from '@switchboard/protocol';
 
 /** A well-formed idempotency key that is no unset value written out (see `idempotencyKeyProblem`). */
 function IsIdempotencyKey(): PropertyDecorator {
@@ -28,9 +34,11 @@ function IsIdempotencyKey(): PropertyDecorator {
 }
 
 /** One publication of a batch: a `PublishDto` plus its own optional idempotency key. */
+@ClosedSchema()
 export class PublishBatchItemDto extends PublishDto {
   @ApiPropertyOptional({
-    pattern: '^[A-Za-z0-9_.:-]{1,128}$',
+    pattern: IDEMPOTENCY_KEY_PATTERN.source,
+    nullable: true,
     description: 'As the Idempotency-Key header of POST /api/v1/publish (and shared with it), per channel',
   })
   @IsOptional()
@@ -43,8 +51,15 @@ export class PublishBatchItemDto extends PublishDto {
  * bad item fails alone (in its result) instead of failing the whole request. They reach it
  * as sent (`@JsonData()`), their `data` untouched.
  */
+@ClosedSchema()
 export class PublishBatchDto {
-  @ApiProperty({ type: [PublishBatchItemDto], minItems: 1, maxItems: BATCH_MAX_ITEMS })
+  @ApiProperty({
+    type: [PublishBatchItemDto],
+    minItems: 1,
+    maxItems: BATCH_MAX_ITEMS,
+    description:
+      'An item that is not a valid publication fails alone: its result carries the error, the others are published',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(BATCH_MAX_ITEMS)
@@ -53,7 +68,7 @@ export class PublishBatchDto {
 }
 
 export class BatchItemErrorDto {
-  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', example: 404 }) statusCode!: number;
   @ApiProperty({
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
     example: 'unknown channel namespace "nope"',

@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
-import { JsonData } from '../../http/json-data.decorator.js';
-import { CHANNEL_MAX_LENGTH, eventNameProblem, type PublishedAnswer } from '@switchboard/protocol';
+import { ClosedSchema } from '../../http/closed-schema.decorator.js';
+import { JSON_VALUE_SCHEMA, JsonData } from '../../http/json-data.decorator.js';
+import {
+  CHANNEL_MAX_LENGTH,
+  CHANNEL_PATTERN,
+  EVENT_NAME_MAX_LENGTH,
+  EVENT_NAME_PATTERN,
+  eventNameProblem,
+  RESERVED_EVENT_NAMES,
+  type PublishedAnswer,
+} from '@switchboard/protocol';
 
 /** An event name a publication may carry: pattern, length and not reserved (contract §6). */
 function IsPublicationEvent(): PropertyDecorator {
@@ -18,26 +27,41 @@ function IsPublicationEvent(): PropertyDecorator {
     });
 }
 
+@ClosedSchema()
 export class PublishDto {
-  @ApiProperty({ example: 'public:news' })
+  @ApiProperty({
+    example: 'public:news',
+    pattern: CHANNEL_PATTERN.source,
+    description: 'namespace:name; an unknown namespace is a 404',
+  })
   @IsString()
   @MaxLength(CHANNEL_MAX_LENGTH)
   channel!: string;
 
-  @ApiProperty({ example: 'news.published', pattern: '^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$', maxLength: 64 })
+  @ApiProperty({
+    example: 'news.published',
+    pattern: EVENT_NAME_PATTERN.source,
+    maxLength: EVENT_NAME_MAX_LENGTH,
+    not: { enum: [...RESERVED_EVENT_NAMES] },
+    description: 'Not a name Socket.IO reserves, `exception`, or a volatile event of the gateway (400)',
+  })
   @IsPublicationEvent()
   event!: string;
 
-  @ApiProperty({ description: 'Any JSON value; null for none', nullable: true, example: { title: 'Hello' } })
+  @ApiPropertyOptional({
+    ...JSON_VALUE_SCHEMA,
+    description: 'Any JSON value; null or left out for none (delivered as null)',
+    example: { title: 'Hello' },
+  })
   @JsonData()
   data: unknown = null;
 }
 
 export class PublishedDto implements PublishedAnswer {
-  @ApiProperty() channel!: string;
-  @ApiProperty() event!: string;
-  @ApiProperty() offset!: number;
-  @ApiProperty() epoch!: string;
+  @ApiProperty({ example: 'public:news' }) channel!: string;
+  @ApiProperty({ example: 'news.published' }) event!: string;
+  @ApiProperty({ type: 'integer', example: 42 }) offset!: number;
+  @ApiProperty({ example: 'k3j9' }) epoch!: string;
 }
 
 export class BatchItemPublishedDto extends PublishedDto {

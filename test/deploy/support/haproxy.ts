@@ -1,13 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { SBIN } from '../../../scripts/test-prerequisites.mjs';
 import { freePort } from '../../support/global-setup.js';
 import { until } from './gateway-processes.js';
 import { readRepoFile } from './repo-files.js';
 
 /**
- * A real HAProxy (the Debian package; `.ci/run` installs it) running deploy/haproxy/haproxy.cfg
+ * A real HAProxy (the Debian package; `npm test` installs it when missing, scripts/test-prerequisites.mjs) running deploy/haproxy/haproxy.cfg
  * itself, its addresses given through the environment variables the file reads.
  */
 export const HAPROXY_CFG = readRepoFile('deploy', 'haproxy', 'haproxy.cfg');
@@ -37,7 +38,8 @@ export interface Haproxy {
 
 function haproxyEnv(listen: number, stats: number, backends: number[]): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? '',
+    // Debian puts haproxy in /usr/sbin, not on a regular user's PATH (spawn looks up env.PATH).
+    PATH: [process.env.PATH ?? '', ...SBIN].join(delimiter),
     SB_LISTEN: `127.0.0.1:${listen}`,
     SB_STATS_LISTEN: `127.0.0.1:${stats}`,
     ...Object.fromEntries(backends.map((port, index) => [`SB_GATEWAY_${index + 1}`, `127.0.0.1:${port}`])),

@@ -10,6 +10,7 @@ import {
 import { AppConfig } from '../../../config/app-config.js';
 import { GatewayMetrics } from '../../../metrics/gateway-metrics.js';
 import { ServerEmitter } from '../../delivery/server-emitter.js';
+import { serverDisconnect } from '../server-disconnect.js';
 import { AbuseWindow, TokenBucket } from './token-bucket.js';
 import type { GatewaySocket } from '../gateway-socket.js';
 import { CommandTable } from './command-table.js';
@@ -86,7 +87,7 @@ export class CommandDispatcher {
       state.abuse ??= new AbuseWindow(10 * this.config.rateLimit.burst, ABUSE_WINDOW_MS);
       if (state.abuse.record()) {
         this.logger.warn(`disconnecting ${socket.data.principal.sub}: sustained rate-limit abuse`);
-        socket.disconnect(true);
+        serverDisconnect(socket);
       }
       return;
     }
