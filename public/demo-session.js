@@ -13,6 +13,8 @@ const { SwitchboardClient } = window.Switchboard;
 
 const $ = (id) => document.getElementById(id);
 const TYPING_SENT_EVERY_MS = 2000;
+/** The gateway fans out at most one `chat.typing` per user per room this often (and drops the rest). */
+const TYPING_FANNED_OUT_EVERY_MS = 1000;
 const clock = () => new Date().toLocaleTimeString();
 
 /** Everything that lives while signed in. */
@@ -226,14 +228,29 @@ export class DemoSession {
 
   async send(text) {
     await this.client.chat.send(this.room, text);
-    // The next keystroke starts a new burst of typing: announce it at once.
-    this.lastTypingSent = 0;
+    // The next keystroke starts a new burst of typing: announce it as soon as the gateway takes it.
+    this.typingBurstEnded = true;
   }
 
-  /** The reader is typing: tell the room, at most every TYPING_SENT_EVERY_MS. */
+  /**
+   * The reader is typing: tell the room, at most every TYPING_SENT_EVERY_MS. The first
+   * keystroke after a message starts a new burst; the gateway would drop it within a second of
+   * the last announcement, so it is sent when that second is over.
+   */
   announceTyping() {
     const now = Date.now();
-    if (now - this.lastTypingSent < TYPING_SENT_EVERY_MS) return;
+    const since = now - this.lastTypingSent;
+    if (this.typingBurstEnded) {
+      this.typingBurstEnded = false;
+      if (since >= TYPING_FANNED_OUT_EVERY_MS) return this.sendTyping(now);
+      clearTimeout(this.typingTimer);
+      this.typingTimer = setTimeout(() => this.sendTyping(Date.now()), TYPING_FANNED_OUT_EVERY_MS - since);
+      return;
+    }
+    if (since >= TYPING_SENT_EVERY_MS) this.sendTyping(now);
+  }
+
+  sendTyping(now) {
     this.lastTypingSent = now;
     this.client.chat.typing(this.room).catch(() => undefined);
   }
@@ -247,6 +264,7 @@ export class DemoSession {
   }
 
   close() {
+    clearTimeout(this.typingTimer);
     this.closing = true;
     this.typing.clear();
     this.signal.close();

@@ -9,6 +9,6 @@ export const ApiChannelParam = (): MethodDecorator =>
     schema: { type: 'string', pattern: CHANNEL_PATTERN.source },
   });
 
-/** A path parameter that is a channel name part: a user id (`sub`) or a chat room. */
-export const ApiNamePartParam = (name: 'userId' | 'room', example: string): MethodDecorator =>
+/** A path parameter that is a channel name part: a user id (`sub`), a chat room, a module's item id. */
+export const ApiNamePartParam = (name: string, example: string): MethodDecorator =>
   ApiParam({ name, example, schema: { type: 'string', pattern: NAME_PART_PATTERN.source } });
