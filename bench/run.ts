@@ -13,7 +13,7 @@ import { pinSelf } from './server-process.js';
  * on the same load generator, in one run. Each scenario runs its cases in BENCH_REPEATS
  * rounds (default 3), interleaved (hand-written, Switchboard, hand-written, Switchboard, …),
  * so slow drift of a noisy machine hits both alike; medians, their spread over the rounds
- * and the ratios go to bench/results/latest.{json,md} and the README.
+ * and the ratios go to bench/results/latest.{json,md} and docs/performance.md.
  *
  * `npm run bench -- --quick`: a third of the load, results to bench/results/quick.{json,md}
  * only. BENCH_SMOKE=1 (used by `npm test`): tiny loads, one round, no pinning, results only
@@ -74,14 +74,15 @@ async function runCase(
   }
 }
 
-function writeReadme(table: string): void {
-  const path = new URL('../README.md', import.meta.url);
-  const readme = readFileSync(path, 'utf8');
-  const updated = readme.replace(
+/** The table between the markers of docs/performance.md, where the benchmark is documented. */
+function writeDocs(table: string): void {
+  const path = new URL('../docs/performance.md', import.meta.url);
+  const page = readFileSync(path, 'utf8');
+  const updated = page.replace(
     /<!-- bench:begin -->[\s\S]*?<!-- bench:end -->/,
     () => `<!-- bench:begin -->\n\n${table}\n\n<!-- bench:end -->`,
   );
-  if (updated !== readme) writeFileSync(path, updated);
+  if (updated !== page) writeFileSync(path, updated);
 }
 
 /**
@@ -124,8 +125,8 @@ async function main(): Promise<void> {
   const summaries = summarise(cases, runs);
   const date = new Date().toISOString();
   const report = { date, machine: machine(pinned, loadAtStart), size, repeats, sizes, summaries };
-  // Formatted as `npm run format:check` expects it in the README.
-  const readmeStyle = await resolveConfig(new URL('../README.md', import.meta.url));
+  // Formatted as `npm run format:check` expects it in the docs.
+  const readmeStyle = await resolveConfig(new URL('../docs/performance.md', import.meta.url));
   const table = (
     await format(markdown(summaries, report.machine, sizes, repeats, date), {
       ...readmeStyle,
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     writeFileSync(new URL(`${name}.json`, dir), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(new URL(`${name}.md`, dir), `${table}\n`);
-    if (!only && size === 'full') writeReadme(table);
+    if (!only && size === 'full') writeDocs(table);
     process.stderr.write(`bench: results in bench/results/${name}.{json,md}\n`);
   }
   const failures = lost(summaries);
