@@ -81,9 +81,15 @@ export class EngineRequestGate {
   }
 }
 
-/** A request without `sid` opens a new Engine.IO session. */
-function isHandshake(request: IncomingMessage): boolean {
-  return !new URL(request.url ?? '/', 'http://gateway').searchParams.has('sid');
+/**
+ * A request without `sid` opens a new Engine.IO session. Engine.IO parses the query into
+ * `_query` before it runs its middlewares (both transports, the upgrade too): read there, not
+ * parsed again on every poll.
+ */
+function isHandshake(request: IncomingMessage & { _query?: Record<string, string | undefined> }): boolean {
+  const query =
+    request._query ?? Object.fromEntries(new URL(request.url ?? '/', 'http://gateway').searchParams);
+  return query.sid === undefined;
 }
 
 /**
