@@ -72,7 +72,8 @@ export class ChannelPublisher {
     data: unknown,
     options: PublishOptions = {},
   ): Promise<AppendResult> {
-    const request = this.request({ channel, event, data, ...options });
+    const { idempotencyKey, receipt } = options;
+    const request = this.request({ channel, event, data, idempotencyKey, receipt });
     let result: AppendResult;
     try {
       result = await this.backend.run('append', () => this.log.append(request));

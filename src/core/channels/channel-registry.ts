@@ -77,7 +77,8 @@ export class ChannelRegistry implements OnModuleInit {
     const entry = this.entries.get(parsed.namespace);
     if (!entry) throw GatewayError.notFound(`unknown channel namespace "${parsed.namespace}"`);
     const { history, presence } = entry.declaration;
-    return { ...parsed, history, presence, policy: entry.policy };
+    const { namespace, name, channel } = parsed;
+    return { namespace, name, channel, history, presence, policy: entry.policy };
   }
 
   /**

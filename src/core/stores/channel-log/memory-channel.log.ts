@@ -121,7 +121,8 @@ export class MemoryChannelLog implements ChannelLog {
     this.idempotency.remember(request, receipt, now);
     this.withinBudget();
     for (const listener of this.listeners) listener(publication, json);
-    return Promise.resolve({ ...receipt, duplicate: false, publication });
+    const { channel, event, offset, epoch, ts } = receipt;
+    return Promise.resolve({ channel, event, offset, epoch, ts, duplicate: false, publication });
   }
 
   async appendBatch(requests: readonly AppendRequest[]): Promise<AppendOutcome[]> {
