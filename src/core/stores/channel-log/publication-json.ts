@@ -10,22 +10,31 @@ export function publicationHead(channel: string, event: string, data: unknown, t
   return `{"channel":${JSON.stringify(channel)},"event":${JSON.stringify(event)},"data":${JSON.stringify(data ?? null)},"ts":${ts}`;
 }
 
-/** Parses a publication written by the append script; throws on anything else. */
-export function parsePublication(text: string): Publication {
+/** The fields a publication and an idempotency record share: where it stands, and when. */
+type Placed = Pick<AppendReceipt, 'channel' | 'event' | 'offset' | 'epoch' | 'ts'>;
+
+/** A JSON object written by the append script, with its place checked; throws on anything else. */
+function parsePlaced(text: string, what: string): Placed & Record<string, unknown> {
   const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null) throw new Error('publication is not an object');
+  if (typeof value !== 'object' || value === null) throw new Error(`${what} is not an object`);
   const { channel, event, offset, epoch, ts } = value as Record<string, unknown>;
   if (
     typeof channel !== 'string' ||
     typeof event !== 'string' ||
     typeof offset !== 'number' ||
     typeof epoch !== 'string' ||
-    typeof ts !== 'number' ||
-    !('data' in value)
+    typeof ts !== 'number'
   ) {
-    throw new Error('publication lacks channel, event, offset, epoch, data or ts');
+    throw new Error(`${what} lacks channel, event, offset, epoch or ts`);
   }
-  return value as Publication;
+  return value as Placed & Record<string, unknown>;
+}
+
+/** Parses a publication written by the append script; throws on anything else. */
+export function parsePublication(text: string): Publication {
+  const value = parsePlaced(text, 'publication');
+  if (!('data' in value)) throw new Error('publication lacks data');
+  return value as unknown as Publication;
 }
 
 /**
@@ -42,18 +51,11 @@ export function receiptHead(channel: string, event: string, ts: number, receipt?
  * were before they lost their payload, parses too: its `data` is left out).
  */
 export function parseReceipt(text: string): AppendReceipt {
-  const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null) throw new Error('idempotency record is not an object');
-  const { channel, event, offset, epoch, ts, receipt } = value as Record<string, unknown>;
-  if (
-    typeof channel !== 'string' ||
-    typeof event !== 'string' ||
-    typeof offset !== 'number' ||
-    typeof epoch !== 'string' ||
-    typeof ts !== 'number' ||
-    (receipt !== undefined && typeof receipt !== 'string')
-  ) {
-    throw new Error('idempotency record lacks channel, event, offset, epoch or ts');
+  const { channel, event, offset, epoch, ts, receipt } = parsePlaced(text, 'idempotency record');
+  if (receipt !== undefined && typeof receipt !== 'string') {
+    throw new Error('idempotency record has a receipt that is not a string');
   }
-  return { channel, event, offset, epoch, ts, ...(receipt !== undefined && { receipt }) };
+  return receipt === undefined
+    ? { channel, event, offset, epoch, ts }
+    : { channel, event, offset, epoch, ts, receipt };
 }
