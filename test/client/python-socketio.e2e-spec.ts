@@ -31,7 +31,13 @@ class PythonClient {
 
   private constructor(private readonly child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (text) => {
-      const line = JSON.parse(text) as Line;
+      let line: Line;
+      try {
+        line = JSON.parse(text) as Line;
+      } catch {
+        // Kept as evidence: a line the script wrote badly must show in a failure, not vanish.
+        line = { kind: 'unparsed', text } as unknown as Line;
+      }
       this.lines.push(line);
       for (const waiter of this.waiters.splice(0)) {
         if (waiter.match(line)) waiter.resolve(line);

@@ -29,13 +29,31 @@ class Observed {
   readonly requests: WebhookRequestResult[] = [];
   readonly dropped: [number, WebhookDropReason][] = [];
   private dropWaiters: (() => void)[] = [];
+  private requestWaiters: { count: number; wake: () => void }[] = [];
 
   droppedOnce(): Promise<void> {
     return new Promise((resolve) => this.dropWaiters.push(resolve));
   }
 
+  /**
+   * Once the outbox has observed `count` answers: the receiver has the request before the
+   * outbox has read its answer, so a test that saw the request must still await this.
+   */
+  requestsReach(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((wake) => this.requestWaiters.push({ count, wake }));
+  }
+
   observer = {
-    requested: (result: WebhookRequestResult) => this.requests.push(result),
+    requested: (result: WebhookRequestResult) => {
+      this.requests.push(result);
+      const [ready, waiting] = [
+        this.requestWaiters.filter((w) => w.count <= this.requests.length),
+        this.requestWaiters.filter((w) => w.count > this.requests.length),
+      ];
+      this.requestWaiters = waiting;
+      for (const { wake } of ready) wake();
+    },
     dropped: (count: number, reason: WebhookDropReason) => {
       this.dropped.push([count, reason]);
       for (const wake of this.dropWaiters.splice(0)) wake();
@@ -120,6 +138,7 @@ describe.each<OutboxStoreKind>(['memory', 'redis'])(
       outbox.enqueue(channel, { type: 'channel.occupied' });
       const [, next] = await bodies(await receiver.received(2));
       expect(next?.events.map((event) => [event.type, event.seq])).toEqual([['channel.occupied', 7]]);
+      await observed.requestsReach(2);
       expect(observed.requests).toEqual(['ok', 'ok']);
     });
 
@@ -150,6 +169,7 @@ describe.each<OutboxStoreKind>(['memory', 'redis'])(
         ['presence.left', 3],
         ['channel.vacated', 4],
       ]);
+      await observed.requestsReach(4);
       expect(observed.requests).toEqual(['rejected', 'rejected', 'ok', 'ok']);
     }, 30_000);
 
@@ -188,6 +208,7 @@ describe.each<OutboxStoreKind>(['memory', 'redis'])(
       const requests = await receiver.received(failedAttempts + 1);
       const [last] = await bodies(requests.slice(-1));
       expect(last?.events.map((event) => [event.type, event.seq])).toEqual([['channel.vacated', 4]]);
+      await observed.requestsReach(failedAttempts + 1);
       expect(observed.requests.filter((result) => result === 'ok')).toHaveLength(1);
     });
 

@@ -8,6 +8,7 @@ application blocked in wait() would.
 """
 import json
 import sys
+import threading
 
 import socketio
 
@@ -15,8 +16,16 @@ url, token, transport, channel = sys.argv[1:5]
 sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
 
 
+# python-socketio calls handlers from its own threads: one line at a time, whole, or two
+# handlers printing at once interleave their text and the test reads neither line.
+_print_lock = threading.Lock()
+
+
 def say(kind, **fields):
-    print(json.dumps({'kind': kind, **fields}), flush=True)
+    line = json.dumps({'kind': kind, **fields}) + '\n'
+    with _print_lock:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 
 
 @sio.event
