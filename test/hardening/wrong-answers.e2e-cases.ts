@@ -101,6 +101,23 @@ describe.each<StoreKind>(['memory', 'redis'])('%s: batch keys, channel pages, qu
     expect((await apis[0].channels('?after=not%20a%20channel')).status).toBe(400);
   });
 
+  it('a channel name of the longest kind (128 characters after the colon) is a cursor and a prefix', async () => {
+    const stem = `long-${kind}-`;
+    const longest = `public:${stem}${'x'.repeat(128 - stem.length)}`;
+    const shorter = `public:${stem}y`;
+    const client = await pool.connect(stores.subscriber.token({ sub: 'pager-long' }));
+    for (const channel of [longest, shorter]) await commandOk(client, 'subscribe', { channel });
+    const api = new ControlApi(stores.publisher);
+    const first = await api.channels(`?prefix=public:${stem}&limit=1`);
+    expect(first.body).toEqual({ channels: [expect.objectContaining({ channel: longest })], next: longest });
+    const second = await api.channels(`?prefix=public:${stem}&limit=1&after=${longest}`);
+    expect(second.body).toEqual({ channels: [expect.objectContaining({ channel: shorter })] });
+    const exact = await api.channels(`?prefix=${longest}`);
+    expect(exact.body).toEqual({ channels: [expect.objectContaining({ channel: longest })] });
+    // One character longer is no channel name, so no cursor either.
+    expect((await api.channels(`?after=${longest}x`)).status).toBe(400);
+  });
+
   it('query numbers are decimal integers; an empty parameter is the default', async () => {
     const channel = `public:answers-q-${kind}`;
     await batch({ publications: [1, 2, 3].map((n) => ({ channel, event: 'n', data: n })) });

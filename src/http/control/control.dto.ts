@@ -5,7 +5,7 @@ import { QueryInt } from '../query-int.decorator.js';
 import { CHANNEL_MAX_LENGTH } from '@switchboard/protocol';
 
 /** The start of a channel name: part of a namespace, or a namespace, `:` and part of a name. */
-export const CHANNEL_PREFIX_PATTERN = /^(?:[a-z][a-z0-9-]{0,31}(?::[A-Za-z0-9_.@=|-]{0,127})?)?$/;
+export const CHANNEL_PREFIX_PATTERN = /^(?:[a-z][a-z0-9-]{0,31}(?::[A-Za-z0-9_.@=|-]{0,128})?)?$/;
 
 /** 9999-12-31T23:59:59Z: any `before` a JWT `iat` could be compared with. */
 const LATEST_BEFORE = 253_402_300_799;
