@@ -38,7 +38,7 @@ describe('demo page in Chromium: the server restarts on the same port', () => {
   let gateway: RunningGateway | undefined;
   let other: RunningGateway | undefined;
   const prefix = uniquePrefix('demo-restart');
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true }); // connected by its first command
 
   afterEach(async () => {
     await gateway?.close();

@@ -8,7 +8,7 @@ import { nextEvent, publish, Received, startGatewayOn } from './support/client-h
 
 describe('client SDK on Redis: publications made while its server was down are recovered', () => {
   const prefix = uniquePrefix('client-recovery');
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true }); // connected by its first command
   const env = { REDIS_URL: testRedisUrl(), REDIS_KEY_PREFIX: prefix };
   const gateways: RunningGateway[] = [];
   let client: SwitchboardClient | undefined;

@@ -43,7 +43,7 @@ async function ghostInstance(prefix: string, memberId: string) {
 
 describe('redis: an instance that dies without cleanup', () => {
   const prefix = uniquePrefix('dead');
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true }); // connected by its first command
   const sockets: ClientSocket[] = [];
   const live: RunningGateway[] = [];
 

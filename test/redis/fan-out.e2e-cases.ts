@@ -22,7 +22,7 @@ interface Top {
 
 describe('redis: two instances behave as one gateway', () => {
   const prefix = uniquePrefix('fan-out');
-  const redis = new Redis(testRedisUrl());
+  const redis = new Redis(testRedisUrl(), { lazyConnect: true }); // connected by its first command
   const sockets: ClientSocket[] = [];
   let a: RunningGateway;
   let b: RunningGateway;

@@ -10,7 +10,8 @@ import { deleteKeys, testRedisUrl, uniquePrefix } from './redis-keyspace.js';
  */
 export class GatewayPair {
   readonly prefix: string;
-  readonly redis = new Redis(testRedisUrl());
+  /** Connected by its first command: a pair whose tests are all filtered out (`-t`) opens nothing. */
+  readonly redis = new Redis(testRedisUrl(), { lazyConnect: true });
   private readonly sockets: ClientSocket[] = [];
   private gateways: RunningGateway[] = [];
 
@@ -34,6 +35,7 @@ export class GatewayPair {
   async stop(): Promise<void> {
     for (const socket of this.sockets) socket.close();
     for (const gateway of this.gateways) await gateway.close();
+    if (this.gateways.length === 0 && this.redis.status === 'wait') return this.redis.disconnect();
     await deleteKeys(this.redis, this.prefix);
     await this.redis.quit();
   }
