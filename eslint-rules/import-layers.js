@@ -7,7 +7,8 @@
 // - auth/, config/, metrics/ and validation/ lie below the core (shared by it and the edges).
 // - Domain modules (every folder of src/ that is not the core or the gateway's own
 //   infrastructure, so every module a user adds too) reach the core only through its module
-//   API, src/core/index.ts.
+//   API, src/core/index.ts, and import none of the parts the core keeps behind it: Redis
+//   clients, the Socket.IO and Engine.IO servers and their adapters.
 import path from 'node:path';
 
 const INFRASTRUCTURE = new Set([
@@ -28,6 +29,10 @@ const INFRASTRUCTURE = new Set([
 const BELOW_CORE = new Set(['auth', 'config', 'metrics', 'validation', 'types']);
 const CORE_MAY_USE = new Set(['core', ...BELOW_CORE]);
 
+/** Packages only the core and the gateway's infrastructure may use. */
+const BEHIND_THE_CORE =
+  /^(ioredis|redis|socket\.io|engine\.io|ws|@socket\.io\/[^/]+|@nestjs\/websockets|@nestjs\/platform-socket\.io)(\/|$)/;
+
 /** The top folder of src/ a file lies in ('' for a file directly in src/), or undefined outside src/. */
 function areaOf(file, src) {
   const relative = path.relative(src, file);
@@ -45,6 +50,8 @@ export default {
       coreImport: 'the core must not import from src/{{area}}/ (it knows no domain, no http/, no admin/)',
       belowCore: 'src/{{from}}/ lies below the core: it must not import from src/{{area}}/',
       moduleApi: 'a domain module uses the core only through its module API: import from core/index.js',
+      behindCore:
+        'a domain module does not use {{name}}: the core keeps Redis and the Socket.IO server behind its module API (core/index.js)',
     },
   },
   create(context) {
@@ -52,9 +59,15 @@ export default {
     const file = context.filename;
     const from = areaOf(file, src);
     if (from === undefined) return {};
+    const domain = from !== '' && !INFRASTRUCTURE.has(from);
     const check = (node) => {
       const specifier = node.source?.value;
-      if (typeof specifier !== 'string' || !specifier.startsWith('.')) return;
+      if (typeof specifier !== 'string') return;
+      if (!specifier.startsWith('.')) {
+        const name = BEHIND_THE_CORE.exec(specifier)?.[1];
+        if (domain && name) context.report({ node: node.source, messageId: 'behindCore', data: { name } });
+        return;
+      }
       const target = path.resolve(path.dirname(file), specifier);
       const to = areaOf(target, src);
       if (to === undefined || to === from) return;
@@ -62,7 +75,7 @@ export default {
         context.report({ node: node.source, messageId: 'belowCore', data: { from, area: to || '.' } });
       } else if (from === 'core' && !CORE_MAY_USE.has(to)) {
         context.report({ node: node.source, messageId: 'coreImport', data: { area: to || '.' } });
-      } else if (from !== '' && !INFRASTRUCTURE.has(from) && to === 'core') {
+      } else if (domain && to === 'core') {
         if (path.relative(path.join(src, 'core'), target) !== 'index.js') {
           context.report({ node: node.source, messageId: 'moduleApi' });
         }
