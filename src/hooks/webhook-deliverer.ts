@@ -7,7 +7,7 @@ import { retryDelayMs, WEBHOOK_BACKOFF, type WebhookBackoff } from './webhook-re
 import type { OutboxBatch, WebhookOutboxStore } from './webhook-outbox.store.js';
 
 export type WebhookRequestResult = 'ok' | 'rejected' | 'timeout' | 'error';
-export type WebhookDropReason = 'retry_window' | 'capacity' | 'store_unavailable';
+export type WebhookDropReason = 'retry_window' | 'capacity' | 'store_unavailable' | 'shutdown';
 
 /** For the metrics. */
 export interface WebhookOutboxObserver {
@@ -68,6 +68,47 @@ export class WebhookDeliverer {
     this.stopped = true;
     this.signal.notify();
     await this.loop;
+  }
+
+  /**
+   * After {@link stop}, with a queue only this process holds (memory mode): nothing else will
+   * deliver what is still in it (the drain's `channel.vacated` and `presence.left` among it),
+   * so each batch left gets one attempt, all within one `timeoutMs`. What is not acknowledged
+   * by then is dropped and counted (`shutdown`). A shared queue (Redis) outlives the process:
+   * another instance, or this one restarted, delivers it.
+   */
+  async flushAtShutdown(): Promise<void> {
+    if (this.store.shared) return;
+    const until = Date.now() + this.options.timeoutMs;
+    let failed = false;
+    for (;;) {
+      const batch = await this.store.take(this.options.maxBatch, HookSigner.newId(), Date.now());
+      if (!batch) return;
+      const events = eventsOf(batch);
+      const left = until - Date.now();
+      if (!failed && left > 0) {
+        const result = await this.http.post({
+          url: this.options.url,
+          body: batch.body,
+          id: batch.id,
+          timeoutMs: left,
+        });
+        const attempt = outcome(result);
+        this.observer.requested?.(attempt);
+        if (attempt === 'ok') {
+          await this.store.complete(batch.id);
+          this.observer.acknowledged?.(events.map((event) => Math.max(0, Date.now() - event.ts) / 1000));
+          continue;
+        }
+        this.reportFailure(batch, result, 1);
+      }
+      failed = true;
+      await this.store.complete(batch.id);
+      this.observer.dropped?.(events.length, 'shutdown');
+      this.logger.warn(
+        `webhook ${batch.id} not acknowledged before shutdown: ${events.length} events dropped`,
+      );
+    }
   }
 
   /** Whether this instance delivers (held the lease when it last checked). */

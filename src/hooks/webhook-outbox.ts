@@ -112,12 +112,16 @@ export class WebhookOutbox implements ChannelChangeSink {
     this.deliverer.nudge();
   }
 
-  /** Stops delivering, gives the lease up, and hands what is still here to the store once. */
+  /**
+   * Stops delivering, gives the lease up, and hands what is still here to the store once; in
+   * memory mode, what is still queued gets one last attempt (nothing else would deliver it).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.retryWait.notify();
     await this.deliverer.stop();
     await this.flushing;
+    await this.deliverer.flushAtShutdown();
     await this.store
       .release()
       .catch((error: unknown) => this.logger.warn(`lease not released: ${String(error)}`));

@@ -162,7 +162,7 @@ export class GatewayMetrics {
     for (const reason of ['size', 'depth']) this.payloadsRefused.labels(reason).inc(0);
     for (const source of ['rest', 'batch', 'chat']) this.idempotentReplays.labels(source).inc(0);
     for (const result of ['ok', 'rejected', 'timeout', 'error']) this.webhookRequests.labels(result).inc(0);
-    for (const reason of ['retry_window', 'capacity', 'store_unavailable'])
+    for (const reason of ['retry_window', 'capacity', 'store_unavailable', 'shutdown'])
       this.webhookEventsDropped.labels(reason).inc(0);
     for (const [kind, results] of [
       ['subscribe', ['allow', 'deny', 'unavailable']],
@@ -352,7 +352,9 @@ export class GatewayMetrics {
   });
   readonly webhookEventsDropped = new Counter({
     name: 'switchboard_webhook_events_dropped_total',
-    help: 'Webhook events dropped, by reason: retry_window (not acknowledged within WEBHOOK_RETRY_SECONDS), capacity, store_unavailable',
+    help:
+      'Webhook events dropped, by reason: retry_window (not acknowledged within WEBHOOK_RETRY_SECONDS), capacity, store_unavailable, ' +
+      'shutdown (memory mode: not acknowledged in the last attempt at shutdown)',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

@@ -8,5 +8,6 @@ import { jest } from '@jest/globals';
 import './backend-namespaces.e2e-cases.js';
 import './webhook-delivery.e2e-cases.js';
 import './webhook-sequence.e2e-cases.js';
+import './webhook-shutdown.e2e-cases.js';
 
 jest.setTimeout(60_000);
