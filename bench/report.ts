@@ -141,7 +141,7 @@ const lostIn = (s: CaseSummary): boolean =>
 
 function fanoutTable(summaries: readonly CaseSummary[]): string[] {
   const lines = [
-    '| scenario | delivered / expected | p50 / p99 ms | CPU µs / delivery | CPU × | p99 × | heap KB / conn | RSS KB / conn | heap × | RSS × |',
+    '| scenario | delivered / due | p50 / p99 ms | CPU µs / delivery | CPU × | p99 × | heap KB / conn | RSS KB / conn | heap × | RSS × |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const s of summaries.filter((x) => x.family === 'fanout')) {
