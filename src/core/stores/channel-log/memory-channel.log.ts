@@ -107,9 +107,9 @@ export class MemoryChannelLog implements ChannelLog {
       data: request.data,
       ts: now,
     };
-    // Serialised once: its length is what it costs here, and delivery sends this very text.
+    // Serialised once: delivery sends this very text, and history keeps it (not the objects).
     const json = request.keep ? JSON.stringify(publication) : undefined;
-    if (json !== undefined) this.store(state, publication, json.length);
+    if (json !== undefined) this.store(state, publication.offset, json);
     const receipt: AppendReceipt = {
       channel: publication.channel,
       event: publication.event,
@@ -148,9 +148,9 @@ export class MemoryChannelLog implements ChannelLog {
     const state = this.find(channel, now);
     if (!state) return Promise.resolve({ ...this.emptyTop(now), publications: [] });
     const publications: Publication[] = [];
-    for (const { publication } of state.history) {
+    for (const entry of state.history) {
       if (publications.length >= limit) break;
-      if (publication.offset > since) publications.push(publication);
+      if (entry.offset > since) publications.push(JSON.parse(entry.json) as Publication);
     }
     return Promise.resolve({ offset: state.offset, epoch: state.epoch, publications });
   }
@@ -161,8 +161,8 @@ export class MemoryChannelLog implements ChannelLog {
     if (!state) return Promise.resolve(recoverFrom(this.emptyTop(now), position, []));
     const top = { offset: state.offset, epoch: state.epoch };
     const stored = state.history
-      .filter((e) => e.publication.offset > position.offset)
-      .map((e) => e.publication);
+      .filter((e) => e.offset > position.offset)
+      .map((e) => JSON.parse(e.json) as Publication);
     return Promise.resolve(recoverFrom(top, position, stored));
   }
 
@@ -208,10 +208,12 @@ export class MemoryChannelLog implements ChannelLog {
     return state;
   }
 
-  private store(state: ChannelState, publication: Publication, jsonLength: number): void {
+  private store(state: ChannelState, offset: number, json: string): void {
     const entry: StoredEntry = {
-      publication,
-      bytes: jsonLength + PUBLICATION_OVERHEAD_BYTES,
+      offset,
+      json,
+      // UTF-8 bytes: at least what V8 holds for the text (1 byte a Latin-1 character, 2 else).
+      bytes: Buffer.byteLength(json) + PUBLICATION_OVERHEAD_BYTES,
       holder: state,
       removed: false,
     };

@@ -1,8 +1,6 @@
-import type { Publication } from '@switchboard/protocol';
-
 /**
- * What one stored publication is counted as, besides its JSON: the objects that hold it (the
- * publication, its entry here, its slots in its channel's history and in the FIFO).
+ * What one stored publication is counted as, besides its JSON text: the objects that hold it
+ * (its entry here, the text's header, its slots in its channel's history and in the FIFO).
  */
 export const PUBLICATION_OVERHEAD_BYTES = 160;
 
@@ -11,9 +9,14 @@ export interface HistoryHolder {
   history: StoredEntry[];
 }
 
-/** One stored publication, in its channel's history and in the budget's FIFO at once. */
+/**
+ * One stored publication, in its channel's history and in the budget's FIFO at once. It is
+ * kept as the JSON text delivery sent, not as objects: what it costs is then what is counted
+ * (a parsed `[{}, {}, …]` would take ten times its text), and it is parsed again only when read.
+ */
 export interface StoredEntry {
-  readonly publication: Publication;
+  readonly offset: number;
+  readonly json: string;
   readonly bytes: number;
   readonly holder: HistoryHolder;
   /** Left its history (trimmed, expired, its stream forgotten): its FIFO slot is skipped. */
@@ -36,7 +39,7 @@ export class HistoryBudget {
   private queue: (StoredEntry | undefined)[] = [];
   private head = 0;
   private live = 0;
-  /** JSON length plus {@link PUBLICATION_OVERHEAD_BYTES} of every stored publication. */
+  /** UTF-8 length of the JSON plus {@link PUBLICATION_OVERHEAD_BYTES}, of every stored publication. */
   bytes = 0;
 
   /** A publication just stored at the end of its channel's history. */
