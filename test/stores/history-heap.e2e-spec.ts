@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('./support/history-heap.mjs', import.meta.url));
-const LOG = fileURLToPath(new URL('../../dist/core/stores/channel-log/memory-channel.log.js', import.meta.url));
+const LOG = fileURLToPath(
+  new URL('../../dist/core/stores/channel-log/memory-channel.log.js', import.meta.url),
+);
 
 /**
  * HISTORY_MAX_BYTES bounds the heap, not only the count: the embedded log keeps each stored
