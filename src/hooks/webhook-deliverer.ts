@@ -87,19 +87,8 @@ export class WebhookDeliverer {
       const events = eventsOf(batch);
       const left = until - Date.now();
       if (!failed && left > 0) {
-        const result = await this.http.post({
-          url: this.options.url,
-          body: batch.body,
-          id: batch.id,
-          timeoutMs: left,
-        });
-        const attempt = outcome(result);
-        this.observer.requested?.(attempt);
-        if (attempt === 'ok') {
-          await this.store.complete(batch.id);
-          this.observer.acknowledged?.(events.map((event) => Math.max(0, Date.now() - event.ts) / 1000));
-          continue;
-        }
+        const result = await this.attempt(batch, events, left);
+        if (result === undefined) continue;
         this.reportFailure(batch, result, 1);
       }
       failed = true;
@@ -175,22 +164,8 @@ export class WebhookDeliverer {
       if (Date.now() >= deadline) return this.drop(batch, events.length);
       // The lease is renewed before every attempt (it outlasts one attempt by construction).
       if (!(await this.checkLease())) return;
-      const result = await this.http.post({
-        url: this.options.url,
-        body: batch.body,
-        id: batch.id,
-        timeoutMs: this.options.timeoutMs,
-      });
-      const attempt = outcome(result);
-      this.observer.requested?.(attempt);
-      if (attempt === 'ok') {
-        await this.store.complete(batch.id);
-        const now = Date.now();
-        this.observer.acknowledged?.(events.map((event) => Math.max(0, now - event.ts) / 1000));
-        if (this.failing) this.logger.log('webhook endpoint acknowledges again');
-        this.failing = false;
-        return;
-      }
+      const result = await this.attempt(batch, events, this.options.timeoutMs);
+      if (result === undefined) return;
       failures += 1;
       this.reportFailure(batch, result, failures);
       const delay = Math.min(
@@ -199,6 +174,27 @@ export class WebhookDeliverer {
       );
       if (!(await this.waitHoldingLease(delay))) return;
     }
+  }
+
+  /**
+   * POSTs `batch` once; on a 2xx completes it and reports its events acknowledged (undefined),
+   * else answers what went wrong.
+   */
+  private async attempt(
+    batch: OutboxBatch,
+    events: WebhookRequestBody['events'],
+    timeoutMs: number,
+  ): Promise<HookCallResult | undefined> {
+    const result = await this.http.post({ url: this.options.url, body: batch.body, id: batch.id, timeoutMs });
+    const attempt = outcome(result);
+    this.observer.requested?.(attempt);
+    if (attempt !== 'ok') return result;
+    await this.store.complete(batch.id);
+    const now = Date.now();
+    this.observer.acknowledged?.(events.map((event) => Math.max(0, now - event.ts) / 1000));
+    if (this.failing) this.logger.log('webhook endpoint acknowledges again');
+    this.failing = false;
+    return undefined;
   }
 
   /** Waits `ms`, renewing the lease meanwhile; `false` when stopped or the lease was lost. */

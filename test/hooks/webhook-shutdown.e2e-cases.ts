@@ -1,11 +1,8 @@
 import type { WebhookRequestBody } from '@switchboard/protocol';
 import jwt from 'jsonwebtoken';
-import { startChildGateway, type ChildGateway } from '../support/child-gateway.js';
+import { startReadyChildGateway, type ChildGateway } from '../support/child-gateway.js';
 import { TEST_SECRET } from '../support/gateway.js';
-import { freePort } from '../support/global-setup.js';
-import { request } from '../support/http.js';
 import { commandOk, connect, waitForEvent } from '../support/socket.js';
-import { eventually } from '../support/wait.js';
 import { WebhookReceiver } from './support/webhook-receiver.js';
 
 /**
@@ -26,27 +23,20 @@ describe('webhooks at shutdown (memory mode, node dist/main.js)', () => {
 
   /** A gateway with webhooks to the receiver, and one user subscribed to `channel`. */
   async function gatewayWithSubscriber(channel: string): Promise<ChildGateway> {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    child = startChildGateway({
-      PORT: String(port),
-      HOST: '127.0.0.1',
+    const started = await startReadyChildGateway({
       NODE_ENV: 'production',
       JWT_SECRET: TEST_SECRET,
       SHUTDOWN_DRAIN_MS: '2000',
       LOG_LEVEL: 'warn',
       ...receiver.env({ WEBHOOK_TIMEOUT_MS: '3000' }),
     });
-    await eventually(
-      async () => (await request(url, 'GET', '/health/ready').catch(() => null))?.status === 200,
-      { timeoutMs: 30_000, what: 'the child gateway ready' },
-    );
+    child = started.child;
     const token = jwt.sign({ sub: 'ada', name: 'Ada', channels: [channel] }, TEST_SECRET, { expiresIn: 600 });
-    const socket = await connect(url, token, { transports: ['websocket'] });
+    const socket = await connect(started.url, token, { transports: ['websocket'] });
     await commandOk(socket, 'subscribe', { channel });
     void waitForEvent(socket, 'disconnect', { timeoutMs: 20_000 }).catch(() => undefined);
     await receiver.untilEvents(channel, 2);
-    return child;
+    return started.child;
   }
 
   it("delivers the drain's presence.left and channel.vacated before the process exits", async () => {

@@ -2,6 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './global-setup.js';
+import { request } from './http.js';
+import { eventually } from './wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAIN = join(ROOT, 'dist', 'main.js');
@@ -82,4 +85,27 @@ export function startChildGateway(env: Record<string, string>): ChildGateway {
       onData();
     });
   return { process: child, stderr: () => stderr, stdout: () => stdout, stdoutLine, exited };
+}
+
+/**
+ * {@link startChildGateway} on a free port of 127.0.0.1 with `env`, resolved once
+ * `/health/ready` answers 200 (killed if it never does).
+ */
+export async function startReadyChildGateway(
+  env: Record<string, string>,
+  what = 'the child gateway ready',
+): Promise<{ child: ChildGateway; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = startChildGateway({ PORT: String(port), HOST: '127.0.0.1', ...env });
+  try {
+    await eventually(
+      async () => (await request(url, 'GET', '/health/ready').catch(() => null))?.status === 200,
+      { timeoutMs: 30_000, what },
+    );
+  } catch (error) {
+    child.process.kill('SIGKILL');
+    throw error;
+  }
+  return { child, url };
 }

@@ -1,8 +1,5 @@
-import { type ChildGateway, startChildGateway } from '../../support/child-gateway.js';
+import { type ChildGateway, startReadyChildGateway } from '../../support/child-gateway.js';
 import { TEST_SECRET } from '../../support/gateway.js';
-import { freePort } from '../../support/global-setup.js';
-import { request } from '../../support/http.js';
-import { eventually } from '../../support/wait.js';
 import { testRedisUrl } from '../../redis/support/redis-keyspace.js';
 
 export interface KillableGateway {
@@ -22,30 +19,20 @@ export async function startKillableGateway(
   instanceId: string,
   env: Record<string, string> = {},
 ): Promise<KillableGateway> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = startChildGateway({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NODE_ENV: 'test',
-    JWT_SECRET: TEST_SECRET,
-    REDIS_URL: testRedisUrl(),
-    REDIS_KEY_PREFIX: prefix,
-    INSTANCE_ID: instanceId,
-    LOG_LEVEL: 'warn',
-    ...env,
-  });
+  const { child, url } = await startReadyChildGateway(
+    {
+      NODE_ENV: 'test',
+      JWT_SECRET: TEST_SECRET,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+      INSTANCE_ID: instanceId,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    `the child gateway ${instanceId} ready`,
+  );
   const killIfRunning = (): void => {
     if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
   };
-  try {
-    await eventually(
-      async () => (await request(url, 'GET', '/health/ready').catch(() => null))?.status === 200,
-      { timeoutMs: 30_000, what: `the child gateway ${instanceId} ready` },
-    );
-  } catch (error) {
-    killIfRunning();
-    throw error;
-  }
   return { child, url, killIfRunning };
 }
